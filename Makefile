@@ -1,0 +1,50 @@
+# LoRWeB for Swift. `make help` lists the targets.
+# Release builds on x86-64 need an explicit CPU (AVX2+FMA) or SIMD FMA becomes libcalls (160x slower);
+# Package.swift adds it for every build, CPU_FLAGS repeats it here for tools that bypass the manifest.
+ARCH := $(shell uname -m)
+ifeq ($(ARCH),x86_64)
+CPU_FLAGS := -Xswiftc -target-cpu -Xswiftc haswell
+endif
+SWIFT_RELEASE := -c release $(CPU_FLAGS)
+BIN := .build/release/lorweb
+RECIPE ?= Recipes/quickstart.recipe
+
+.PHONY: help setup build run test bench golden fixtures clean
+
+help:
+	@echo "make setup     install the system packages (apt: libopenblas-dev libpng-dev libreadline-dev pkg-config)"
+	@echo "make build     release build of lorweb"
+	@echo "make run       run $(RECIPE) on the embedded default model"
+	@echo "make test      the whole test suite (release build; goldens included)"
+	@echo "make bench     benchmarks against OpenBLAS, written to bench-results/"
+	@echo "make golden    re-render the golden images and show what changed"
+	@echo "make fixtures  regenerate PyTorch parity fixtures (needs Tools/fixtures/requirements.txt)"
+
+setup:
+	apt-get update
+	DEBIAN_FRONTEND=noninteractive apt-get install -y --no-install-recommends \
+	    libopenblas-dev libpng-dev libreadline-dev pkg-config
+
+build:
+	swift build $(SWIFT_RELEASE) --product lorweb
+
+run: build
+	$(BIN) run $(RECIPE)
+
+test:
+	swift build $(SWIFT_RELEASE) --product lorweb
+	swift test $(SWIFT_RELEASE) --disable-swift-testing
+
+bench:
+	swift build $(SWIFT_RELEASE) --product lorweb-bench
+	mkdir -p bench-results
+	.build/release/lorweb-bench --out bench-results/bench.md
+
+golden: build
+	$(BIN) golden update
+
+fixtures:
+	python3 Tools/fixtures/make_fixtures.py --out Tests/ModelsTests/Fixtures
+
+clean:
+	rm -rf .build

@@ -1,0 +1,63 @@
+// swift-tools-version:6.0
+// LoRWeB for Swift: one target per layer (see ARCHITECTURE.md in the README).
+import PackageDescription
+
+// Without an explicit CPU, SIMD FMA lowers to fmaf libcalls (160x slower); see README "Build".
+#if arch(x86_64)
+let cpuFlags: [SwiftSetting] = [.unsafeFlags(["-target-cpu", "haswell"])]
+#else
+let cpuFlags: [SwiftSetting] = []
+#endif
+
+let package = Package(
+    name: "lorweb",
+    platforms: [.macOS(.v14)],
+    products: [
+        .executable(name: "lorweb", targets: ["lorweb"]),
+    ],
+    dependencies: [
+        .package(url: "https://github.com/apple/swift-argument-parser", from: "1.5.0"),
+    ],
+    targets: [
+        // System libraries (apt: libopenblas-dev, libpng-dev, libreadline-dev).
+        .systemLibrary(name: "COpenBLAS", pkgConfig: "openblas", providers: [.apt(["libopenblas-dev"])]),
+        .systemLibrary(name: "CPNG", pkgConfig: "libpng16", providers: [.apt(["libpng-dev"])]),
+        .systemLibrary(name: "CReadline", providers: [.apt(["libreadline-dev"])]),
+        // libpng's error handling needs setjmp, which Swift cannot call: a small C shim owns it.
+        .target(name: "CPNGShim", dependencies: ["CPNG"]),
+
+        // 1. Scalar math of the numerics contract, reductions, RNGs. No tensors.
+        .target(name: "Numerics", swiftSettings: cpuFlags),
+        // 2. Tensors, the op set, the Backend seam, the CPU backend.
+        .target(name: "TensorCore", dependencies: ["Numerics", "COpenBLAS"], swiftSettings: cpuFlags),
+        // 3. safetensors, PNG, resize, configs, hashing.
+        .target(name: "Formats", dependencies: ["TensorCore", "Numerics", "CPNGShim"], swiftSettings: cpuFlags),
+        // 3b. Procedural analogies: deterministic (a, a', b, b') images.
+        .target(name: "Analogies", dependencies: ["Formats", "Numerics"], swiftSettings: cpuFlags),
+        // 4. FluxTransformer, LoRA basis, CLIP vision encoder.
+        .target(name: "Models", dependencies: ["TensorCore", "Formats", "Numerics"], swiftSettings: cpuFlags),
+        // 5. The analogy pipeline: grid, query, coefficients, scheduler, sampling loop.
+        .target(name: "Pipeline", dependencies: ["Models", "Formats", "TensorCore", "Numerics", "Analogies"],
+                swiftSettings: cpuFlags),
+        // 6. The recipe language: lexer, parser, checker, evaluator, steps, cache, provenance.
+        .target(name: "RecipeEngine", dependencies: ["Pipeline", "Models", "Formats", "Analogies", "TensorCore", "Numerics"],
+                swiftSettings: cpuFlags),
+        // 7. The command line and the REPL front end.
+        .executableTarget(name: "lorweb", dependencies: [
+            "RecipeEngine", "Pipeline", "Formats", "Analogies", "CReadline",
+            .product(name: "ArgumentParser", package: "swift-argument-parser"),
+        ], swiftSettings: cpuFlags),
+        // Benchmarks (make bench): exact kernels against OpenBLAS in the same process.
+        .executableTarget(name: "lorweb-bench", dependencies: ["TensorCore", "Numerics", "COpenBLAS"], swiftSettings: cpuFlags),
+
+        .testTarget(name: "NumericsTests", dependencies: ["Numerics"], swiftSettings: cpuFlags),
+        .testTarget(name: "TensorCoreTests", dependencies: ["TensorCore", "Numerics"], swiftSettings: cpuFlags),
+        .testTarget(name: "FormatsTests", dependencies: ["Formats", "TensorCore", "Numerics"], swiftSettings: cpuFlags),
+        .testTarget(name: "AnalogiesTests", dependencies: ["Analogies", "Formats"], swiftSettings: cpuFlags),
+        .testTarget(name: "ModelsTests", dependencies: ["Models", "Formats", "TensorCore", "Numerics"],
+                    resources: [.copy("Fixtures")], swiftSettings: cpuFlags),
+        .testTarget(name: "PipelineTests", dependencies: ["Pipeline", "Models", "Formats", "TensorCore", "Numerics"],
+                    swiftSettings: cpuFlags),
+        .testTarget(name: "RecipeEngineTests", dependencies: ["RecipeEngine", "Pipeline", "Formats"], swiftSettings: cpuFlags),
+    ]
+)
