@@ -34,17 +34,19 @@ let package = Package(
         .target(name: "Formats", dependencies: ["TensorCore", "Numerics", "CPNGShim"], swiftSettings: cpuFlags),
         // 3b. Procedural analogies: deterministic (a, a', b, b') images.
         .target(name: "Analogies", dependencies: ["Formats", "Numerics"], swiftSettings: cpuFlags),
+        // 3c. Figures and image metrics: labelled grids, bar charts, PSNR/SSIM, tables.
+        .target(name: "Figures", dependencies: ["Formats", "Numerics"], swiftSettings: cpuFlags),
         // 4. FluxTransformer, LoRA basis, CLIP vision encoder.
         .target(name: "Models", dependencies: ["TensorCore", "Formats", "Numerics"], swiftSettings: cpuFlags),
         // 5. The analogy pipeline: grid, query, coefficients, scheduler, sampling loop.
         .target(name: "Pipeline", dependencies: ["Models", "Formats", "TensorCore", "Numerics", "Analogies"],
                 swiftSettings: cpuFlags),
         // 6. The recipe language: lexer, parser, checker, evaluator, steps, cache, provenance.
-        .target(name: "RecipeEngine", dependencies: ["Pipeline", "Models", "Formats", "Analogies", "TensorCore", "Numerics"],
+        .target(name: "RecipeEngine", dependencies: ["Pipeline", "Figures", "Models", "Formats", "Analogies", "TensorCore", "Numerics"],
                 swiftSettings: cpuFlags),
         // 7. The command line and the REPL front end.
         .executableTarget(name: "lorweb", dependencies: [
-            "RecipeEngine", "Pipeline", "Formats", "Analogies", "CReadline",
+            "RecipeEngine", "Pipeline", "Formats", "Analogies", "Figures", "CReadline",
             .product(name: "ArgumentParser", package: "swift-argument-parser"),
         ], swiftSettings: cpuFlags),
         // Benchmarks (make bench): exact kernels against OpenBLAS in the same process.
@@ -54,6 +56,7 @@ let package = Package(
         .testTarget(name: "TensorCoreTests", dependencies: ["TensorCore", "Numerics"], swiftSettings: cpuFlags),
         .testTarget(name: "FormatsTests", dependencies: ["Formats", "TensorCore", "Numerics"], swiftSettings: cpuFlags),
         .testTarget(name: "AnalogiesTests", dependencies: ["Analogies", "Formats"], swiftSettings: cpuFlags),
+        .testTarget(name: "FiguresTests", dependencies: ["Figures", "Formats"], swiftSettings: cpuFlags),
         .testTarget(name: "ModelsTests", dependencies: ["Models", "Formats", "TensorCore", "Numerics"],
                     resources: [.copy("Fixtures")], swiftSettings: cpuFlags),
         .testTarget(name: "PipelineTests", dependencies: ["Pipeline", "Models", "Formats", "TensorCore", "Numerics"],

@@ -1,0 +1,1 @@
+// Layer placeholder: filled by its issue.
