@@ -6,16 +6,18 @@ public enum AnalogyGrid {
     /// bicubic filter. (The reference keeps a's size and resizes a', b to it; `mini` fixes the cell size,
     /// so a is resized too when it differs.)
     public static func build(a: RGBImage, aPrime: RGBImage, b: RGBImage, cell: Int) -> RGBImage {
-        func fit(_ image: RGBImage) -> RGBImage {
-            image.width == cell && image.height == cell
-                ? image : ImageResize.resize(image, width: cell, height: cell, filter: .bicubic)
-        }
-        let cells = [fit(a), fit(aPrime), fit(b), fit(b)]
+        let cells = [a, aPrime, b, b].map { fit($0, cell: cell) }
         var grid = RGBImage(width: 2 * cell, height: 2 * cell)
         for (index, image) in cells.enumerated() {
             paste(image, into: &grid, x: (index % 2) * cell, y: (index / 2) * cell)
         }
         return grid
+    }
+
+    /// The image as a `cell`×`cell` cell: unchanged if it already is one, else Pillow-bicubic resized.
+    public static func fit(_ image: RGBImage, cell: Int) -> RGBImage {
+        image.width == cell && image.height == cell
+            ? image : ImageResize.resize(image, width: cell, height: cell, filter: .bicubic)
     }
 
     /// The bottom-right quadrant: b'.

@@ -16,7 +16,7 @@ public protocol LatentCodec: Sendable {
 
 /// RGB p×p patches packed into tokens exactly like FLUX packs 2×2 latent patches (flux.md §2.3):
 /// token n = r·cols + q; channel k = c·p² + dy·p + dx (colour outermost, then patch row, then column).
-/// Pixel values map to [-1, 1] as FLUX's image processor does: v/255 then 2x-1.
+/// Pixel values map to [-1, 1] and back through `PixelConversion` (the project's one rule).
 public struct PixelSpaceCodec: LatentCodec {
     public let patch: Int
     public init(patch: Int) { self.patch = patch }
@@ -28,7 +28,32 @@ public struct PixelSpaceCodec: LatentCodec {
         guard image.width % patch == 0, image.height % patch == 0 else {
             throw PipelineError.invalid("image \(image.width)×\(image.height) is not a multiple of the \(patch)-pixel patch")
         }
-        let rows = image.height / patch, cols = image.width / patch, channels = tokenChannels
+        var planes = [Float](repeating: 0, count: 3 * image.width * image.height)
+        let plane = image.width * image.height
+        for i in 0..<plane {
+            for c in 0..<3 { planes[c * plane + i] = PixelConversion.signedFloat(image.pixels[3 * i + c]) }
+        }
+        return pack(Tensor(shape: [3, image.height, image.width], data: planes))
+    }
+
+    public func decode(_ tokens: Tensor, rows: Int, cols: Int) throws -> RGBImage {
+        guard tokens.shape == [rows * cols, tokenChannels] else {
+            throw PipelineError.invalid("tokens \(tokens.shape) do not form a \(rows)×\(cols) grid of \(tokenChannels)-channel tokens")
+        }
+        let planes = unpack(tokens, rows: rows, cols: cols)
+        var image = RGBImage(width: cols * patch, height: rows * patch)
+        let plane = image.width * image.height
+        for i in 0..<plane {
+            for c in 0..<3 { image.pixels[3 * i + c] = PixelConversion.u8(signed: planes.data[c * plane + i]) }
+        }
+        return image
+    }
+
+    /// [3, H, W] planes → tokens [(H/p)·(W/p), 3·p²] (FLUX's pack with p instead of 2).
+    public func pack(_ planes: Tensor) -> Tensor {
+        precondition(planes.rank == 3 && planes.shape[0] == 3, "pack: planes \(planes.shape)")
+        let (height, width) = (planes.shape[1], planes.shape[2])
+        let rows = height / patch, cols = width / patch, channels = tokenChannels
         var data = [Float](repeating: 0, count: rows * cols * channels)
         for r in 0..<rows {
             for q in 0..<cols {
@@ -36,8 +61,8 @@ public struct PixelSpaceCodec: LatentCodec {
                 for c in 0..<3 {
                     for dy in 0..<patch {
                         for dx in 0..<patch {
-                            let byte = image.pixels[3 * ((r * patch + dy) * image.width + q * patch + dx) + c]
-                            data[token + c * patch * patch + dy * patch + dx] = PixelSpaceCodec.signed(byte)
+                            data[token + (c * patch + dy) * patch + dx] =
+                                planes.data[(c * height + r * patch + dy) * width + q * patch + dx]
                         }
                     }
                 }
@@ -46,40 +71,23 @@ public struct PixelSpaceCodec: LatentCodec {
         return Tensor(shape: [rows * cols, channels], data: data)
     }
 
-    public func decode(_ tokens: Tensor, rows: Int, cols: Int) throws -> RGBImage {
-        let channels = tokenChannels
-        guard tokens.shape == [rows * cols, channels] else {
-            throw PipelineError.invalid("tokens \(tokens.shape) do not form a \(rows)×\(cols) grid of \(channels)-channel tokens")
-        }
-        var image = RGBImage(width: cols * patch, height: rows * patch)
+    /// The inverse of `pack`.
+    public func unpack(_ tokens: Tensor, rows: Int, cols: Int) -> Tensor {
+        let height = rows * patch, width = cols * patch, channels = tokenChannels
+        var data = [Float](repeating: 0, count: 3 * height * width)
         for r in 0..<rows {
             for q in 0..<cols {
                 let token = (r * cols + q) * channels
                 for c in 0..<3 {
                     for dy in 0..<patch {
                         for dx in 0..<patch {
-                            let value = tokens.data[token + c * patch * patch + dy * patch + dx]
-                            image.pixels[3 * ((r * patch + dy) * image.width + q * patch + dx) + c] =
-                                PixelSpaceCodec.byte(value)
+                            data[(c * height + r * patch + dy) * width + q * patch + dx] =
+                                tokens.data[token + (c * patch + dy) * patch + dx]
                         }
                     }
                 }
             }
         }
-        return image
-    }
-
-    /// u8 → [-1, 1]: (v / 255) · 2 − 1, three roundings in this order (VaeImageProcessor.normalize).
-    @inline(__always)
-    static func signed(_ v: UInt8) -> Float {
-        (Float(v) / 255) * 2 - 1
-    }
-
-    /// [-1, 1] → u8: x/2 + 0.5, then the project's one float→u8 rule (clamp, ×255, round half to even).
-    @inline(__always)
-    static func byte(_ x: Float) -> UInt8 {
-        let unit = x / 2 + 0.5
-        let clamped = unit.isNaN ? 0 : min(max(unit, 0), 1)
-        return UInt8((clamped * 255).rounded(.toNearestOrEven))
+        return Tensor(shape: [3, height, width], data: data)
     }
 }
