@@ -91,14 +91,7 @@ public final class Evaluator {
 
     /// `show`'s text for a value: one line, plus a preview PNG for images when enabled.
     public func describe(_ value: Value, name: String) -> String {
-        var previewPath: String?
-        if case .image(let image) = value, let folder = options.previewDirectory {
-            let safe = name.map { $0.isLetter || $0.isNumber || $0 == "-" ? String($0) : ($0 == "'" ? "p" : "_") }.joined()
-            let path = Paths.join(folder, "\(safe.prefix(60)).png")
-            try? FileManager.default.createDirectory(atPath: folder, withIntermediateDirectories: true)
-            if (try? PNGFile.write(image, to: path)) != nil { previewPath = path }
-        }
-        return ValueDescription.summary(value, previewPath: previewPath)
+        Previews.describe(value, name: name, options: options)
     }
 
     // MARK: expressions

@@ -21,6 +21,8 @@ public struct RunOptions: Sendable {
     public var previewDirectory: String?
     /// Lines for the user (`show`, notes about the cache).
     public var output: @Sendable (String) -> Void
+    /// Informational lines ("wrote out/x.png", cache notes); silenced by --quiet.
+    public var notes: @Sendable (String) -> Void
     /// Progress of long steps; return false to cancel the step.
     public var progress: (@Sendable (ProgressEvent) -> Bool)?
     /// Polled between steps and broadcast elements: true stops the run (Ctrl-C).
@@ -30,6 +32,7 @@ public struct RunOptions: Sendable {
                 cache: StepCache? = nil, overrides: [(name: String, value: String)] = [],
                 previewDirectory: String? = nil,
                 output: @escaping @Sendable (String) -> Void = { print($0) },
+                notes: @escaping @Sendable (String) -> Void = { _ in },
                 progress: (@Sendable (ProgressEvent) -> Bool)? = nil,
                 isInterrupted: @escaping @Sendable () -> Bool = { false }) {
         self.execution = execution
@@ -38,6 +41,7 @@ public struct RunOptions: Sendable {
         self.overrides = overrides
         self.previewDirectory = previewDirectory
         self.output = output
+        self.notes = notes
         self.progress = progress
         self.isInterrupted = isInterrupted
     }
@@ -116,6 +120,7 @@ public final class StepContext {
     }
 
     public func emit(_ line: String) { options.output(line) }
+    public func note(_ line: String) { options.notes(line) }
 }
 
 public enum Paths {

@@ -23,7 +23,7 @@ public indirect enum Expr: Sendable {
 }
 
 /// `value` or `label: value`.
-public struct Argument: Sendable {
+public struct CallArgument: Sendable {
     public var label: Token?
     public var value: Expr
 }
@@ -34,7 +34,7 @@ public struct StepCall: Sendable {
     public var name: String
     /// The tokens that spell the name.
     public var nameTokens: [Token]
-    public var arguments: [Argument]
+    public var arguments: [CallArgument]
     /// For an unknown step: the identifiers that followed its first word (for "did you mean").
     public var followingWords: [String] = []
 

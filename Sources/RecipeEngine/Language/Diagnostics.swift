@@ -75,7 +75,17 @@ public struct Diagnostics: Sendable {
         items.append(contentsOf: other.items)
     }
 
-    public var errors: [Diagnostic] { items.filter { $0.severity == .error } }
+    /// Errors in source order (file, then position).
+    public var errors: [Diagnostic] {
+        items.filter { $0.severity == .error }.enumerated().sorted { x, y in
+            let a = x.element.span, b = y.element.span
+            if let a, let b {
+                if a.file === b.file { return a.location.offset < b.location.offset }
+                return x.offset < y.offset
+            }
+            return a == nil && b != nil ? true : (a != nil && b == nil ? false : x.offset < y.offset)
+        }.map(\.element)
+    }
     public var warnings: [Diagnostic] { items.filter { $0.severity == .warning } }
     public var hasErrors: Bool { items.contains { $0.severity == .error } }
 
@@ -89,12 +99,12 @@ public struct RecipeFailure: Error, Sendable, CustomStringConvertible {
     public init(_ diagnostics: [Diagnostic]) { self.diagnostics = diagnostics }
     public init(_ diagnostic: Diagnostic) { self.diagnostics = [diagnostic] }
 
-    /// The most serious category present (interrupted > missing input > recipe > runtime).
+    /// The category that decides the exit code (interrupted > recipe > missing input > runtime).
     public var category: DiagnosticCategory {
         let categories = diagnostics.filter { $0.severity == .error }.map(\.category)
         if categories.contains(.interrupted) { return .interrupted }
-        if categories.contains(.missingInput) { return .missingInput }
         if categories.contains(.recipe) { return .recipe }
+        if categories.contains(.missingInput) { return .missingInput }
         return .runtime
     }
 

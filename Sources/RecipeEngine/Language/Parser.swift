@@ -125,8 +125,8 @@ public struct Parser {
         return peek(words.count).kind != .colon
     }
 
-    private mutating func arguments() throws -> [Argument] {
-        var arguments: [Argument] = []
+    private mutating func arguments() throws -> [CallArgument] {
+        var arguments: [CallArgument] = []
         while !check(.newline) && !check(.endOfFile) {
             if check(.identifier), peek(1).kind == .colon {
                 let label = advance()
@@ -134,9 +134,9 @@ public struct Parser {
                 if check(.newline) || check(.endOfFile) {
                     throw error(at: peek(), "expected a value after '\(label.lexeme):'")
                 }
-                arguments.append(Argument(label: label, value: try expression(depth: 0)))
+                arguments.append(CallArgument(label: label, value: try expression(depth: 0)))
             } else {
-                arguments.append(Argument(label: nil, value: try expression(depth: 0)))
+                arguments.append(CallArgument(label: nil, value: try expression(depth: 0)))
             }
         }
         return arguments
@@ -169,13 +169,17 @@ public struct Parser {
             guard depth < Self.maxNesting else { throw error(at: token, "lists nested too deeply (at most \(Self.maxNesting) levels)") }
             advance()
             var elements: [Expr] = []
+            skipNewlines()
             while !check(.rightBracket) {
-                if check(.endOfFile) || check(.newline) { throw error(at: token, "unclosed '[' (expected ']')") }
+                if check(.endOfFile) { throw error(at: token, "unclosed '[' (expected ']')") }
                 elements.append(try expression(depth: depth + 1))
-                if !match(.comma) {
-                    guard check(.rightBracket) else {
-                        throw error(at: peek(), "expected ',' or ']' in the list, found \(peek())")
-                    }
+                // A list may continue on the next line only after a ',' or with its ']'.
+                if check(.newline), [.comma, .rightBracket].contains(peekPastNewlines().kind) { skipNewlines() }
+                if match(.comma) {
+                    skipNewlines()
+                } else if !check(.rightBracket) {
+                    if check(.newline) || check(.endOfFile) { throw error(at: token, "unclosed '[' (expected ']' on this line or after a ',')") }
+                    throw error(at: peek(), "expected ',' or ']' in the list, found \(peek())")
                 }
             }
             advance()
@@ -209,6 +213,16 @@ public struct Parser {
     }
 
     private func check(_ kind: TokenKind) -> Bool { peek().kind == kind }
+
+    private mutating func skipNewlines() {
+        while check(.newline) { advance() }
+    }
+
+    private func peekPastNewlines() -> Token {
+        var i = 0
+        while peek(i).kind == .newline { i += 1 }
+        return peek(i)
+    }
 
     @discardableResult
     private mutating func advance() -> Token {

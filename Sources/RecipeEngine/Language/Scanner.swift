@@ -1,5 +1,4 @@
-// Scanner: recipe text -> tokens. Newlines end statements except inside brackets or parentheses,
-// so long lists may span lines. `#` starts a comment that runs to the end of the line.
+// Scanner: recipe text -> tokens. Newlines end statements (the parser lets lists span lines). `#` starts a comment that runs to the end of the line.
 
 public struct Scanner {
     private let file: SourceFile
@@ -10,8 +9,6 @@ public struct Scanner {
     private var column = 1
     private var offset = 0
     private var startLocation = SourceLocation(line: 1, column: 1, offset: 0)
-    /// Open `[` / `(` count: newlines inside brackets are not statement ends.
-    private var depth = 0
     private var tokens: [Token] = []
     private var diagnostics = Diagnostics()
 
@@ -71,16 +68,17 @@ public struct Scanner {
         switch c {
         case " ", "\t", "\r": break
         case "\n":
-            if depth == 0, let last = tokens.last, last.kind != .newline { _ = add(.newline) }
+            // The parser skips newlines inside lists itself, so an unclosed '[' cannot swallow the file.
+            if let last = tokens.last, last.kind != .newline { _ = add(.newline) }
         case "#":
             while let n = peek(), n != "\n" { advance() }
         case "=": _ = add(.equal)
         case ":": _ = add(.colon)
         case ",": _ = add(.comma)
-        case "[": depth += 1; _ = add(.leftBracket)
-        case "]": depth = max(0, depth - 1); _ = add(.rightBracket)
-        case "(": depth += 1; _ = add(.leftParen)
-        case ")": depth = max(0, depth - 1); _ = add(.rightParen)
+        case "[": _ = add(.leftBracket)
+        case "]": _ = add(.rightBracket)
+        case "(": _ = add(.leftParen)
+        case ")": _ = add(.rightParen)
         case ".":
             if peek() == "." { advance(); _ = add(.dotDot) } else { error("unexpected '.'") }
         case "\"": scanString()

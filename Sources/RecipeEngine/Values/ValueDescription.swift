@@ -11,7 +11,7 @@ public enum ValueDescription {
         case .bool(let b): return b ? "true" : "false"
         case .nothing: return "nothing"
         case .image(let image):
-            var text = "image \(image.width)x\(image.height)"
+            var text = "image \(image.width)x\(image.height), pixels sha256:\(SHA256.hex(image.pixels).prefix(12))"
             if let previewPath { text += " (preview: \(previewPath))" }
             return text
         case .tensor(let t): return tensor(t)

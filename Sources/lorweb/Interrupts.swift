@@ -1,0 +1,19 @@
+// Ctrl-C: the first press asks the running step to stop (through the progress callback and between
+// steps); a second press while still running exits at once with 130.
+import Foundation
+import Synchronization
+
+enum Interrupts {
+    private static let flag = Atomic<Int>(0)
+
+    static var requested: Bool { flag.load(ordering: .relaxed) > 0 }
+
+    static func reset() { flag.store(0, ordering: .relaxed) }
+
+    static func install() {
+        signal(SIGINT) { _ in
+            let previous = Interrupts.flag.add(1, ordering: .relaxed).oldValue
+            if previous >= 1 { _exit(130) }
+        }
+    }
+}

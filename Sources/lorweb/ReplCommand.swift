@@ -1,0 +1,5 @@
+import ArgumentParser
+
+struct ReplCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(commandName: "repl", abstract: "(coming)")
+}
