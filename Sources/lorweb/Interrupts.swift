@@ -10,10 +10,14 @@ enum Interrupts {
 
     static func reset() { flag.store(0, ordering: .relaxed) }
 
-    static func install() {
-        signal(SIGINT) { _ in
-            let previous = Interrupts.flag.add(1, ordering: .relaxed).oldValue
-            if previous >= 1 { _exit(130) }
+    /// `exitOnSecondPress`: batch runs exit on a second Ctrl-C; the REPL never does.
+    static func install(exitOnSecondPress: Bool = true) {
+        if exitOnSecondPress {
+            signal(SIGINT) { _ in
+                if Interrupts.flag.add(1, ordering: .relaxed).oldValue >= 1 { _exit(130) }
+            }
+        } else {
+            signal(SIGINT) { _ in _ = Interrupts.flag.add(1, ordering: .relaxed) }
         }
     }
 }

@@ -89,6 +89,11 @@ public final class Evaluator {
 
     public func isComputed(_ name: String) -> Bool { memo[name] != nil }
 
+    /// Drops computed values (the REPL rolls back a failed line).
+    public func forget(_ names: [String]) {
+        for name in names { memo[name] = nil }
+    }
+
     /// `show`'s text for a value: one line, plus a preview PNG for images when enabled.
     public func describe(_ value: Value, name: String) -> String {
         Previews.describe(value, name: name, options: options)
