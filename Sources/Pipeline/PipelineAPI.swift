@@ -18,6 +18,17 @@ public enum PipelineError: Error, CustomStringConvertible, Equatable {
     }
 }
 
+/// Where and how the numbers are computed. Outputs never depend on `threads`.
+public struct ExecutionContext: Sendable {
+    public var threads: Int
+    /// "cpu" today; "vulkan:N" later.
+    public var device: String
+    public init(threads: Int = 2, device: String = "cpu") {
+        self.threads = threads
+        self.device = device
+    }
+}
+
 /// A model bundle ready to sample: transformer, image encoder, null-prompt embedding, config.
 public final class LoadedModel: @unchecked Sendable {
     public let name: String
@@ -30,7 +41,7 @@ public final class LoadedModel: @unchecked Sendable {
     }
 
     /// `name` is a registry name ("mini") or a folder path (diffusers layout).
-    public static func load(_ nameOrPath: String) throws -> LoadedModel {
+    public static func load(_ nameOrPath: String, context: ExecutionContext = ExecutionContext()) throws -> LoadedModel {
         throw PipelineError.notImplemented("load model")
     }
 }
