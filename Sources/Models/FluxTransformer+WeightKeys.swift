@@ -53,8 +53,8 @@ public enum FluxWeightKeys {
     public static func linears(_ config: FluxTransformerConfig) -> [FluxLinearSpec] {
         let d = config.innerDim
         var specs = [
-            FluxLinearSpec(path: "x_embedder", inFeatures: config.inChannels * config.patchSize * config.patchSize,
-                           outFeatures: d, hasBias: true),
+            // diffusers: Linear(in_channels, D); patch_size only widens proj_out.
+            FluxLinearSpec(path: "x_embedder", inFeatures: config.inChannels, outFeatures: d, hasBias: true),
             FluxLinearSpec(path: "context_embedder", inFeatures: config.jointAttentionDim, outFeatures: d, hasBias: true),
             FluxLinearSpec(path: "time_text_embed.timestep_embedder.linear_1",
                            inFeatures: FluxHostTables.sinusoidChannels, outFeatures: d, hasBias: true),

@@ -98,7 +98,7 @@ public struct FluxTransformer: Sendable {
     }
 
     /// One forward pass.
-    /// - hidden [B, S_img, C·p²] (Kontext: noise tokens, then context tokens), encoderHidden [B, S_txt, J],
+    /// - hidden [B, S_img, in_channels] (Kontext: noise tokens, then context tokens), encoderHidden [B, S_txt, J],
     ///   pooled [B, P], timestep [B] (sigma), guidance [B] (required iff the config embeds guidance),
     ///   imgIds [S_img, 3], txtIds [S_txt, 3] (shared across the batch).
     /// - outputTokens: keep only the first n image tokens (Kontext: the noise tokens); nil keeps all.
@@ -134,9 +134,8 @@ public struct FluxTransformer: Sendable {
 
     private func checkInputs(hidden: Tensor, encoderHidden: Tensor, pooled: Tensor, timestep: [Float],
                              guidance: [Float]?, imgIds: Tensor, txtIds: Tensor, outputTokens: Int?) throws {
-        let p2c = config.inChannels * config.patchSize * config.patchSize
-        guard hidden.rank == 3, hidden.shape[2] == p2c else {
-            throw ModelError.input("hidden states \(hidden.shape), expected [B, S_img, \(p2c)]")
+        guard hidden.rank == 3, hidden.shape[2] == config.inChannels else {
+            throw ModelError.input("hidden states \(hidden.shape), expected [B, S_img, \(config.inChannels)]")
         }
         let batch = hidden.shape[0]
         guard encoderHidden.rank == 3, encoderHidden.shape[0] == batch,
