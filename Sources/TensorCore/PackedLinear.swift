@@ -1,0 +1,111 @@
+// A Linear layer's weight, packed ONCE (at load) into the GEMM panel layout.
+//
+// PyTorch stores nn.Linear(in, out).weight as [out, in] and computes y = x·Wᵀ + b. The GEMM kernel wants
+// B = Wᵀ ([in, out]) in panels of `panelWidth` (16) output columns: panel p holds, for k = 0..<in, the 16
+// weights W[16p + c, k] (c = 0..<16) contiguously, i.e. panel p is a [in][16] block; the last panel is
+// zero-padded. A row-k slice of a panel is one SIMD8 pair, so K-blocking is just an offset into the panel.
+//
+// Any weight tensor of rank >= 2 is accepted as [out, rest...] and flattened to [out, prod(rest)]:
+// a Conv2d weight [O, C, p, p] becomes the patch-embedding matrix over unfolded (c, dy, dx) patches.
+import Numerics
+
+public struct PackedLinear: Sendable {
+    /// Output columns per panel (the micro-kernel width).
+    public static let panelWidth = 16
+
+    public let inFeatures: Int
+    public let outFeatures: Int
+    /// panelCount × inFeatures × panelWidth floats (see the layout above).
+    let panels: [Float]
+    /// Bias padded with zeros to panelCount × panelWidth; nil when the layer has none.
+    let paddedBias: [Float]?
+
+    public var hasBias: Bool { paddedBias != nil }
+    public var panelCount: Int { (outFeatures + Self.panelWidth - 1) / Self.panelWidth }
+
+    /// From f32 tensors: weight [out, in...] and optional bias [out].
+    public init(weight: Tensor, bias: Tensor? = nil) {
+        precondition(weight.rank >= 2, "PackedLinear: weight must be [out, in...], got \(weight.shape)")
+        let out = weight.shape[0]
+        let inF = weight.shape.dropFirst().reduce(1, *)
+        if let bias { precondition(bias.shape == [out], "PackedLinear: bias \(bias.shape) for \(out) outputs") }
+        self.init(out: out, in: inF, weightAt: { weight.data[$0] }, biasAt: bias.map { b in { b.data[$0] } })
+    }
+
+    /// From raw storage (e.g. a memory-mapped safetensors slice), read once and converted exactly to f32.
+    /// `shape` is the weight's shape ([out, in...]); the bias, if any, is `[out]` in `biasDType` (default: `dtype`).
+    public init(weight: UnsafeRawBufferPointer, dtype: DType, shape: [Int],
+                bias: UnsafeRawBufferPointer? = nil, biasDType: DType? = nil) throws {
+        guard shape.count >= 2, shape.allSatisfy({ $0 >= 0 }) else {
+            throw TensorError("PackedLinear: weight shape \(shape) is not [out, in...]")
+        }
+        let out = shape[0]
+        let inF = shape.dropFirst().reduce(1, *)
+        guard weight.count == out * inF * dtype.size else {
+            throw TensorError("PackedLinear: weight \(shape) \(dtype.rawValue) needs \(out * inF * dtype.size) bytes, got \(weight.count)")
+        }
+        let weightAt = Self.reader(weight, dtype)
+        var biasAt: ((Int) -> Float)? = nil
+        if let bias {
+            let bt = biasDType ?? dtype
+            guard bias.count == out * bt.size else {
+                throw TensorError("PackedLinear: bias [\(out)] \(bt.rawValue) needs \(out * bt.size) bytes, got \(bias.count)")
+            }
+            biasAt = Self.reader(bias, bt)
+        }
+        self.init(out: out, in: inF, weightAt: weightAt, biasAt: biasAt)
+    }
+
+    /// `weightAt(o * in + i)` is W[o, i] in PyTorch layout.
+    init(out: Int, in inF: Int, weightAt: (Int) -> Float, biasAt: ((Int) -> Float)?) {
+        let w = Self.panelWidth
+        let panelCount = (out + w - 1) / w
+        var packed = [Float](repeating: 0, count: panelCount * inF * w)
+        packed.withUnsafeMutableBufferPointer { dst in
+            for o in 0..<out {
+                let p = o / w, c = o % w
+                let base = p * inF * w + c
+                for i in 0..<inF { dst[base + i * w] = weightAt(o * inF + i) }
+            }
+        }
+        self.inFeatures = inF
+        self.outFeatures = out
+        self.panels = packed
+        if let biasAt {
+            var b = [Float](repeating: 0, count: panelCount * w)
+            for o in 0..<out { b[o] = biasAt(o) }
+            self.paddedBias = b
+        } else {
+            self.paddedBias = nil
+        }
+    }
+
+    /// W[o, i] (PyTorch layout), read back from the panels.
+    public func weight(out o: Int, in i: Int) -> Float {
+        let w = Self.panelWidth
+        return panels[(o / w) * inFeatures * w + i * w + o % w]
+    }
+
+    /// The bias element o, or nil when the layer has no bias.
+    public func bias(out o: Int) -> Float? { paddedBias?[o] }
+
+    /// The weight as a [out, in] tensor (for references and tests; allocates).
+    public var weightTensor: Tensor {
+        Tensor(shape: [outFeatures, inFeatures]) { weight(out: $0 / max(inFeatures, 1), in: $0 % max(inFeatures, 1)) }
+    }
+
+    public var biasTensor: Tensor? {
+        paddedBias.map { Tensor(shape: [outFeatures], data: Array($0[0..<outFeatures])) }
+    }
+
+    private static func reader(_ raw: UnsafeRawBufferPointer, _ dtype: DType) -> (Int) -> Float {
+        switch dtype {
+        case .f32:
+            return { raw.loadUnaligned(fromByteOffset: $0 * 4, as: Float.self) }
+        case .f16:
+            return { DTypeConversion.float(f16Bits: raw.loadUnaligned(fromByteOffset: $0 * 2, as: UInt16.self)) }
+        case .bf16:
+            return { DTypeConversion.float(bf16Bits: raw.loadUnaligned(fromByteOffset: $0 * 2, as: UInt16.self)) }
+        }
+    }
+}

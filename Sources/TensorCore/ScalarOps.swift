@@ -1,0 +1,106 @@
+// Per-element formulas shared by every CPU path (one source of truth; a GPU kernel ports them line by line).
+import Numerics
+
+public enum ScalarOps {
+    /// Float(sqrt(2/π)), the GELU tanh-form constant (0x3F4C422A).
+    public static let geluC: Float = 0.7978845608028654
+    public static let geluKappa: Float = 0.044715
+
+    /// GELU tanh form: u = x + κ·((x·x)·x); t = tanh(c·u); y = (0.5·x)·(1 + t). No FMA.
+    @inline(__always)
+    public static func gelu(_ x: Float) -> Float {
+        let cube = (x * x) * x
+        let u = x + geluKappa * cube
+        let t = ExactMath.tanh(geluC * u)
+        return (0.5 * x) * (1 + t)
+    }
+
+    /// Quick-GELU (CLIP): x · sigmoid(1.702·x).
+    @inline(__always)
+    public static func quickGelu(_ x: Float) -> Float { x * ExactMath.sigmoid(1.702 * x) }
+
+    /// SiLU: x · sigmoid(x).
+    @inline(__always)
+    public static func silu(_ x: Float) -> Float { x * ExactMath.sigmoid(x) }
+}
+
+/// The four broadcasting binary operations.
+enum BinaryOp: Sendable {
+    case add, sub, mul, div
+
+    @inline(__always)
+    func apply(_ a: Float, _ b: Float) -> Float {
+        switch self {
+        case .add: return a + b
+        case .sub: return a - b
+        case .mul: return a * b
+        case .div: return a / b
+        }
+    }
+
+    var name: String {
+        switch self {
+        case .add: return "add"
+        case .sub: return "sub"
+        case .mul: return "mul"
+        case .div: return "div"
+        }
+    }
+}
+
+/// The pointwise activations.
+enum UnaryOp: Sendable {
+    case gelu, quickGelu, silu
+
+    @inline(__always)
+    func apply(_ x: Float) -> Float {
+        switch self {
+        case .gelu: return ScalarOps.gelu(x)
+        case .quickGelu: return ScalarOps.quickGelu(x)
+        case .silu: return ScalarOps.silu(x)
+        }
+    }
+}
+
+/// Shape rules shared by every backend.
+enum ShapeRules {
+    /// numpy broadcasting; traps with both shapes on a mismatch.
+    static func broadcast(_ a: [Int], _ b: [Int], op: String) -> [Int] {
+        let rank = max(a.count, b.count)
+        var out = [Int](repeating: 1, count: rank)
+        for i in 0..<rank {
+            let da = i < rank - a.count ? 1 : a[i - (rank - a.count)]
+            let db = i < rank - b.count ? 1 : b[i - (rank - b.count)]
+            precondition(da == db || da == 1 || db == 1, "\(op): shapes \(a) and \(b) do not broadcast")
+            out[i] = da == 1 ? db : da
+        }
+        return out
+    }
+
+    /// Strides of `shape` seen through the broadcast output shape `out` (0 on broadcast dimensions).
+    static func broadcastStrides(_ shape: [Int], to out: [Int]) -> [Int] {
+        let own = Tensor.rowMajorStrides(shape)
+        let offset = out.count - shape.count
+        return (0..<out.count).map { i in
+            i < offset || shape[i - offset] == 1 ? 0 : own[i - offset]
+        }
+    }
+
+    /// Checks a last-dimension parameter vector ([n]) of a row op.
+    static func checkRowParameter(_ p: Tensor?, _ n: Int, _ what: String) {
+        if let p { precondition(p.count == n, "\(what): parameter of shape \(p.shape) for rows of \(n)") }
+    }
+
+    /// (batch, L, width) of an attention operand [..., L, width].
+    static func attentionOperand(_ t: Tensor, _ name: String) -> (batch: [Int], length: Int, width: Int) {
+        precondition(t.rank >= 2, "attention: \(name) must be [..., L, H·d], got \(t.shape)")
+        return (Array(t.shape.dropLast(2)), t.shape[t.rank - 2], t.shape[t.rank - 1])
+    }
+
+    /// Normalises a possibly negative axis.
+    static func axis(_ axis: Int, rank: Int, _ op: String) -> Int {
+        let a = axis < 0 ? axis + rank : axis
+        precondition(a >= 0 && a < rank, "\(op): axis \(axis) out of range for rank \(rank)")
+        return a
+    }
+}
