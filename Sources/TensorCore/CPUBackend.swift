@@ -17,19 +17,52 @@ public struct CPUBackend: Backend {
         precondition(x.lastDimension == layer.inFeatures,
                      "linear: input \(x.shape) for a layer of \(layer.inFeatures) -> \(layer.outFeatures)")
         if mode == .fast && x.count > 0 { return OpenBLASGEMM.linear(x, layer, threads: threads) }
-        return reference.linear(x, layer)
+        let m = x.rowCount, n = layer.outFeatures, k = layer.inFeatures
+        var y = [Float](repeating: 0, count: m * n)
+        x.data.withUnsafeBufferPointer { xp in
+            y.withUnsafeMutableBufferPointer { yp in
+                layer.withPointers { panels, bias in
+                    ExactGEMM.multiply(m: m, n: n, k: k, a: xp.baseAddress!, lda: k, panels: panels,
+                                       c: yp.baseAddress!, ldc: n, bias: bias, threads: threads)
+                }
+            }
+        }
+        return Tensor(shape: Array(x.shape.dropLast()) + [n], data: y)
     }
 
     public func matmul(_ a: Tensor, _ b: Tensor) -> Tensor {
         precondition(a.rank == 2 && b.rank == 2 && a.shape[1] == b.shape[0], "matmul: \(a.shape) · \(b.shape)")
         if mode == .fast { return OpenBLASGEMM.matmul(a, b, transposedB: false, threads: threads) }
-        return reference.matmul(a, b)
+        return exactMatmul(a, b, transposedB: false)
     }
 
     public func matmulTransposedB(_ a: Tensor, _ b: Tensor) -> Tensor {
         precondition(a.rank == 2 && b.rank == 2 && a.shape[1] == b.shape[1], "matmulTransposedB: \(a.shape) · \(b.shape)ᵀ")
         if mode == .fast { return OpenBLASGEMM.matmul(a, b, transposedB: true, threads: threads) }
-        return reference.matmulTransposedB(a, b)
+        return exactMatmul(a, b, transposedB: true)
+    }
+
+    /// Packs b into panels for this call, then runs the exact GEMM.
+    func exactMatmul(_ a: Tensor, _ b: Tensor, transposedB: Bool) -> Tensor {
+        let m = a.shape[0], k = a.shape[1], n = transposedB ? b.shape[0] : b.shape[1]
+        var c = [Float](repeating: 0, count: m * n)
+        guard m > 0, n > 0 else { return Tensor(shape: [m, n], data: c) }
+        let packed = UnsafeMutablePointer<Float>.allocate(capacity: max(1, PanelPacking.packedCount(k: k, n: n)))
+        defer { packed.deallocate() }
+        a.data.withUnsafeBufferPointer { ap in
+            b.data.withUnsafeBufferPointer { bp in
+                if transposedB {
+                    PanelPacking.packNK(bp.baseAddress!, ldb: k, k: k, n: n, into: packed)
+                } else {
+                    PanelPacking.packKN(bp.baseAddress!, ldb: n, k: k, n: n, into: packed)
+                }
+                c.withUnsafeMutableBufferPointer { cp in
+                    ExactGEMM.multiply(m: m, n: n, k: k, a: ap.baseAddress!, lda: k, panels: packed,
+                                       c: cp.baseAddress!, ldc: n, bias: nil, threads: threads)
+                }
+            }
+        }
+        return Tensor(shape: [m, n], data: c)
     }
 
     public func add(_ a: Tensor, _ b: Tensor) -> Tensor { reference.add(a, b) }
