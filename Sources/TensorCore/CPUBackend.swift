@@ -22,8 +22,8 @@ public struct CPUBackend: Backend {
         x.data.withUnsafeBufferPointer { xp in
             y.withUnsafeMutableBufferPointer { yp in
                 layer.withPointers { panels, bias in
-                    ExactGEMM.multiply(m: m, n: n, k: k, a: xp.baseAddress!, lda: k, panels: panels,
-                                       c: yp.baseAddress!, ldc: n, bias: bias, threads: threads)
+                    ExactGEMM.multiply(m: m, n: n, k: k, a: xp.base, lda: k, panels: panels,
+                                       c: yp.base, ldc: n, bias: bias, threads: threads)
                 }
             }
         }
@@ -52,13 +52,13 @@ public struct CPUBackend: Backend {
         a.data.withUnsafeBufferPointer { ap in
             b.data.withUnsafeBufferPointer { bp in
                 if transposedB {
-                    PanelPacking.packNK(bp.baseAddress!, ldb: k, k: k, n: n, into: packed)
+                    PanelPacking.packNK(bp.base, ldb: k, k: k, n: n, into: packed)
                 } else {
-                    PanelPacking.packKN(bp.baseAddress!, ldb: n, k: k, n: n, into: packed)
+                    PanelPacking.packKN(bp.base, ldb: n, k: k, n: n, into: packed)
                 }
                 c.withUnsafeMutableBufferPointer { cp in
-                    ExactGEMM.multiply(m: m, n: n, k: k, a: ap.baseAddress!, lda: k, panels: packed,
-                                       c: cp.baseAddress!, ldc: n, bias: nil, threads: threads)
+                    ExactGEMM.multiply(m: m, n: n, k: k, a: ap.base, lda: k, panels: packed,
+                                       c: cp.base, ldc: n, bias: nil, threads: threads)
                 }
             }
         }

@@ -109,7 +109,7 @@ public struct PackedLinear: Sendable {
     /// The panels and the padded bias (nil without bias) as pointers, for the kernels.
     func withPointers<R>(_ body: (UnsafePointer<Float>, UnsafePointer<Float>?) -> R) -> R {
         panels.withUnsafeBufferPointer { p in
-            let base = p.baseAddress ?? UnsafePointer(bitPattern: 16)!  // never read when K or N is 0
+            let base = p.base
             guard let paddedBias else { return body(base, nil) }
             return paddedBias.withUnsafeBufferPointer { body(base, $0.baseAddress ?? base) }
         }

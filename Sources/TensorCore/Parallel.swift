@@ -26,3 +26,12 @@ enum Parallel {
         }
     }
 }
+
+extension UnsafeBufferPointer where Element == Float {
+    /// The base address, or a dangling non-null pointer for an empty buffer (kernels never read it then).
+    var base: UnsafePointer<Float> { baseAddress ?? UnsafePointer(bitPattern: MemoryLayout<Float>.alignment)! }
+}
+
+extension UnsafeMutableBufferPointer where Element == Float {
+    var base: UnsafeMutablePointer<Float> { baseAddress ?? UnsafeMutablePointer(bitPattern: MemoryLayout<Float>.alignment)! }
+}
