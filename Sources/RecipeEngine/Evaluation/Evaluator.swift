@@ -1,0 +1,336 @@
+// Evaluator (the interpreter stage): runs what the outputs need, in dependency order, each binding
+// once. Lists broadcast: a step given a list where it takes a single value runs once per element
+// (several such lists are zipped and must have equal lengths). Random steps get a seed and a stream
+// id from their binding name and broadcast index; costly deterministic steps go through the cache.
+import Formats
+import Foundation
+import Numerics
+import Pipeline
+
+/// A computed value and where it came from.
+public struct Evaluated: Sendable {
+    public var value: Value
+    public var lineage: Lineage
+}
+
+public final class Evaluator {
+    public private(set) var program: CheckedProgram
+    public let options: RunOptions
+    public let library: StepLibrary
+    public var provenance: ProvenanceBase
+    private var memo: [String: Evaluated] = [:]
+    private var fileHashes: [String: String] = [:]
+    /// Counters for the front end ("3 cached, 2 computed").
+    public private(set) var cacheHits = 0
+    public private(set) var stepsRun = 0
+
+    public init(program: CheckedProgram, options: RunOptions, library: StepLibrary = .standard,
+                recipeName: String) {
+        self.program = program
+        self.options = options
+        self.library = library
+        self.provenance = ProvenanceBase(recipeText: Printer.program(program.statements), recipeName: recipeName,
+                                         seed: program.seed, params: [], backend: options.execution.device)
+        self.provenance.params = program.params.compactMap { name in
+            guard let index = program.bindings[name], case .param(_, _, let value) = program.statements[index] else { return nil }
+            return (name, Printer.expression(value))
+        }
+    }
+
+    /// Replaces the program (the REPL grows it line by line); computed values are kept.
+    public func update(_ program: CheckedProgram) {
+        self.program = program
+        provenance.recipeText = Printer.program(program.statements)
+        provenance.seed = program.seed
+        provenance.params = program.params.compactMap { name in
+            guard let index = program.bindings[name], case .param(_, _, let value) = program.statements[index] else { return nil }
+            return (name, Printer.expression(value))
+        }
+    }
+
+    /// Runs every output line (save, show, assert, ...) in source order.
+    public func runOutputs() throws {
+        for index in program.effects { try runStatement(at: index) }
+    }
+
+    /// Runs one bare statement.
+    public func runStatement(at index: Int) throws {
+        switch program.statements[index] {
+        case .run(let call):
+            guard let resolved = program.calls[index] else { throw failure("'\(call.name)' was not checked", at: call.span) }
+            _ = try evaluateCall(resolved, bindingName: Printer.call(call))
+        case .expression(let e):
+            let evaluated = try evaluate(e)
+            options.output("\(Printer.expression(e)) = \(describe(evaluated.value, name: Printer.expression(e)))")
+        default:
+            break
+        }
+    }
+
+    /// The value of a binding, computing it (and what it needs) on first use.
+    public func value(of name: String) throws -> Evaluated {
+        if let known = memo[name] { return known }
+        guard let index = program.bindings[name] else {
+            throw RecipeFailure(Diagnostic("unknown name '\(name)'", at: nil))
+        }
+        let result: Evaluated
+        switch program.statements[index] {
+        case .param(_, _, let e), .alias(_, let e):
+            result = try evaluate(e)
+        case .bind(let token, let call):
+            guard let resolved = program.calls[index] else { throw failure("'\(call.name)' was not checked", at: call.span) }
+            result = try evaluateCall(resolved, bindingName: token.lexeme)
+        default:
+            throw RecipeFailure(Diagnostic("'\(name)' is not a binding", at: nil))
+        }
+        memo[name] = result
+        return result
+    }
+
+    public func isComputed(_ name: String) -> Bool { memo[name] != nil }
+
+    /// Drops computed values (the REPL rolls back a failed line).
+    public func forget(_ names: [String]) {
+        for name in names { memo[name] = nil }
+    }
+
+    /// `show`'s text for a value: one line, plus a preview PNG for images when enabled.
+    public func describe(_ value: Value, name: String) -> String {
+        Previews.describe(value, name: name, options: options)
+    }
+
+    // MARK: expressions
+
+    func evaluate(_ e: Expr) throws -> Evaluated {
+        switch e {
+        case .number(let x, _): return Evaluated(value: .number(x), lineage: Lineage())
+        case .string(let s, _): return Evaluated(value: .string(s), lineage: Lineage())
+        case .bool(let b, _): return Evaluated(value: .bool(b), lineage: Lineage())
+        case .name(let token): return try value(of: token.lexeme)
+        case .list(let items, _):
+            var values: [Value] = []
+            var lineage = Lineage()
+            for item in items {
+                let v = try evaluate(item)
+                values.append(v.value)
+                lineage.merge(v.lineage)
+            }
+            return Evaluated(value: .list(values), lineage: lineage)
+        case .range(let start, let end, let step, let op):
+            let a = try numberValue(start), b = try numberValue(end)
+            let s = try step.map(numberValue) ?? 1
+            do {
+                return Evaluated(value: .list(try Ranges.expand(from: a, to: b, step: s).map(Value.number)), lineage: Lineage())
+            } catch let error as RangeError {
+                throw failure(error.description, at: op.span)
+            }
+        }
+    }
+
+    private func numberValue(_ e: Expr) throws -> Double {
+        guard case .number(let x) = try evaluate(e).value else {
+            throw failure("a range needs numbers", at: e.token.span)
+        }
+        return x
+    }
+
+    // MARK: step calls and broadcasting
+
+    private func evaluateCall(_ resolved: ResolvedCall, bindingName: String) throws -> Evaluated {
+        var values: [String: Value] = [:]
+        var names: [String: String] = [:]
+        var lineage = Lineage()
+        for parameter in resolved.step.parameters {
+            if let expr = resolved.arguments[parameter.name] {
+                let evaluated = try evaluate(expr)
+                values[parameter.name] = evaluated.value
+                lineage.merge(evaluated.lineage)
+                if case .name(let t) = expr { names[parameter.name] = t.lexeme }
+            } else {
+                values[parameter.name] = parameter.defaultValue ?? .nothing
+            }
+        }
+        var counter = 0
+        var leafLineage = lineage
+        let value = try broadcast(resolved, values: values, names: names, bindingName: bindingName,
+                                  lineage: lineage, mapped: [], counter: &counter, resultLineage: &leafLineage)
+        return Evaluated(value: value, lineage: leafLineage)
+    }
+
+    private func broadcast(_ resolved: ResolvedCall, values: [String: Value], names: [String: String],
+                           bindingName: String, lineage: Lineage, mapped: Set<String>,
+                           counter: inout Int, resultLineage: inout Lineage) throws -> Value {
+        var lists: [(String, [Value])] = []
+        for parameter in resolved.step.parameters {
+            guard let v = values[parameter.name], case .list(let items) = v, !parameter.type.accepts(value: v) else { continue }
+            lists.append((parameter.name, items))
+        }
+        guard let first = lists.first else {
+            let leaf = try runLeaf(resolved, values: values, names: names, bindingName: bindingName,
+                                   lineage: lineage, mapped: mapped, index: counter)
+            counter += 1
+            resultLineage.merge(leaf.lineage)
+            return leaf.value
+        }
+        for (name, items) in lists.dropFirst() where items.count != first.1.count {
+            throw failure("cannot zip lists of different lengths: '\(first.0)' has \(first.1.count) items, '\(name)' has \(items.count)",
+                          at: resolved.call.span)
+        }
+        var results: [Value] = []
+        for i in 0..<first.1.count {
+            var element = values
+            var elementNames = names
+            for (name, items) in lists {
+                element[name] = items[i]
+                if let n = names[name] { elementNames[name] = "\(n)[\(i)]" }
+            }
+            results.append(try broadcast(resolved, values: element, names: elementNames, bindingName: bindingName,
+                                         lineage: lineage, mapped: mapped.union(lists.map(\.0)),
+                                         counter: &counter, resultLineage: &resultLineage))
+        }
+        return .list(results)
+    }
+
+    private func runLeaf(_ resolved: ResolvedCall, values: [String: Value], names: [String: String],
+                         bindingName: String, lineage: Lineage, mapped: Set<String>, index: Int) throws -> Evaluated {
+        let step = resolved.step
+        let span = resolved.call.span
+        if options.isInterrupted() { throw RecipeFailure(Diagnostic("interrupted", at: span, category: .interrupted)) }
+        for parameter in step.parameters {
+            guard let v = values[parameter.name], !(v.isNothing && parameter.isOptional) else { continue }
+            if !parameter.type.accepts(value: v) {
+                let at = resolved.arguments[parameter.name]?.token.span ?? span
+                throw failure("argument '\(parameter.name)' of '\(step.name)' expects \(parameter.type), got \(v.kindName)", at: at)
+            }
+        }
+        var lineage = lineage
+        var inputDigests: [String: String] = [:]
+        for parameter in step.parameters where parameter.role == .inputFile {
+            guard case .string(let path)? = values[parameter.name] else { continue }
+            let full = Paths.join(resolved.call.token.file.directory, path)
+            let digest = try hashFile(full, at: resolved.arguments[parameter.name]?.token.span ?? span)
+            inputDigests[parameter.name] = digest
+            lineage.inputs[path] = digest
+        }
+        for v in values.values { lineage.noteWeights(in: v) }
+        let arguments = StepArguments(values)
+        var seed = program.seed
+        var stream: UInt64 = 0
+        if step.usesRandomness {
+            if case .number(let s)? = values["seed"] {
+                guard s >= 0, s == s.rounded(), s < 1.8e19 else { throw failure("seed must be a whole number ≥ 0", at: span) }
+                seed = UInt64(s)
+            }
+            stream = StreamNames.stream(name: bindingName, index: index)
+        }
+        if let summary = step.provenanceSummary { lineage.sampling.append(summary(arguments, seed)) }
+
+        var cacheKey: String?
+        if step.cacheable, let cache = options.cache {
+            let key = CacheKey.make(step: step, arguments: values, inputDigests: inputDigests,
+                                    seed: step.usesRandomness ? seed : nil, stream: step.usesRandomness ? stream : nil)
+            cacheKey = key
+            switch cache.lookup(key) {
+            case .hit(let value):
+                cacheHits += 1
+                lineage.noteWeights(in: value)
+                return Evaluated(value: value, lineage: lineage)
+            case .damaged(let reason):
+                options.output("note: cache entry for '\(bindingName)' was damaged (\(reason)); recomputing")
+            case .miss:
+                break
+            }
+        }
+        let context = StepContext(seed: seed, stream: stream, streamName: bindingName, broadcastIndex: index,
+                                  options: options, baseDirectory: resolved.call.token.file.directory,
+                                  provenance: provenance, lineage: lineage, argumentNames: names,
+                                  mappedParameters: mapped)
+        let result: Value
+        do {
+            result = try step.body(arguments, context)
+        } catch {
+            throw translate(error, resolved: resolved)
+        }
+        stepsRun += 1
+        var resultLineage = context.lineage
+        resultLineage.noteWeights(in: result)
+        if let key = cacheKey, let cache = options.cache {
+            do { try cache.store(result, for: key) } catch {
+                options.output("note: could not write cache entry (\(error))")
+            }
+        }
+        return Evaluated(value: result, lineage: resultLineage)
+    }
+
+    private func hashFile(_ path: String, at span: SourceSpan) throws -> String {
+        if let known = fileHashes[path] { return known }
+        guard FileManager.default.fileExists(atPath: path) else {
+            throw RecipeFailure(Diagnostic("file not found: \(path)", at: span, category: .missingInput))
+        }
+        do {
+            let digest = try SHA256.hex(fileAt: path)
+            fileHashes[path] = digest
+            return digest
+        } catch {
+            throw RecipeFailure(Diagnostic("cannot read \(path): \(error)", at: span, category: .missingInput))
+        }
+    }
+
+    private func translate(_ error: Error, resolved: ResolvedCall) -> RecipeFailure {
+        let span = resolved.call.span
+        switch error {
+        case let failure as RecipeFailure:
+            return failure
+        case StepError.argument(let name, let message):
+            let at = resolved.arguments[name]?.token.span ?? span
+            return failure("argument '\(name)' of '\(resolved.step.name)': \(message)", at: at)
+        case StepError.failed(let message):
+            return failure("'\(resolved.step.name)' failed: \(message)", at: span)
+        case StepError.missingFile(let path):
+            return RecipeFailure(Diagnostic("file not found: \(path)", at: span, category: .missingInput))
+        case StepError.cancelled, PipelineError.cancelled:
+            return RecipeFailure(Diagnostic("interrupted", at: span, category: .interrupted))
+        default:
+            return failure("'\(resolved.step.name)' failed: \(error)", at: span)
+        }
+    }
+
+    func failure(_ message: String, at span: SourceSpan?) -> RecipeFailure {
+        RecipeFailure(Diagnostic(message, at: span, category: .runtime))
+    }
+}
+
+extension Value {
+    var isNothing: Bool { if case .nothing = self { return true } else { return false } }
+}
+
+extension Lineage {
+    /// Records the model and basis behind a value.
+    mutating func noteWeights(in value: Value) {
+        switch value {
+        case .model(let m): models[m.name] = m.sha256
+        case .basis(let b): bases[b.name] = b.sha256
+        case .mix(let m): bases[m.basis.name] = m.basis.sha256
+        case .list(let items): for item in items { noteWeights(in: item) }
+        default: break
+        }
+    }
+}
+
+/// `a..b step s`: inclusive, computed as a + i*s (no accumulated rounding).
+public enum Ranges {
+    public static let maxCount = 100_000
+
+    public static func expand(from a: Double, to b: Double, step s: Double) throws -> [Double] {
+        guard s != 0, s.isFinite else { throw RangeError("a range step must be a non-zero number") }
+        guard (b - a) / s >= 0 || a == b else { throw RangeError("the range \(Printer.number(a))..\(Printer.number(b)) never reaches its end with step \(Printer.number(s))") }
+        let n = ((b - a) / s * (1 + 1e-12)).rounded(.down)
+        guard n.isFinite, n < Double(maxCount) else { throw RangeError("a range may have at most \(maxCount) values") }
+        return (0...Int(n)).map { a + Double($0) * s }
+    }
+}
+
+public struct RangeError: Error, CustomStringConvertible {
+    public var description: String
+    init(_ description: String) { self.description = description }
+}

@@ -1,0 +1,121 @@
+// Reading a recipe: parse the file, inline `include`s (relative to the including file, cycles
+// refused), then apply `--set` overrides to `param` lines and the seed.
+import Foundation
+
+public enum ProgramLoader {
+    public static let maxIncludeDepth = 16
+
+    /// Parses `path` and everything it includes. Diagnostics cover all files.
+    public static func load(path: String, library: StepLibrary = .standard) -> ([Statement], Diagnostics) {
+        var diagnostics = Diagnostics()
+        guard let text = readText(path) else {
+            diagnostics.error("cannot read recipe file: \(path)", at: nil, category: .missingInput)
+            return ([], diagnostics)
+        }
+        let file = SourceFile(name: path, text: text, directory: Paths.directory(of: path))
+        let statements = load(file: file, library: library, diagnostics: &diagnostics, chain: [path])
+        return (statements, diagnostics)
+    }
+
+    /// Parses a text (REPL line, embedded provenance recipe) and inlines its includes.
+    public static func load(file: SourceFile, library: StepLibrary = .standard) -> ([Statement], Diagnostics) {
+        var diagnostics = Diagnostics()
+        let statements = load(file: file, library: library, diagnostics: &diagnostics, chain: [file.name])
+        return (statements, diagnostics)
+    }
+
+    private static func load(file: SourceFile, library: StepLibrary, diagnostics: inout Diagnostics,
+                             chain: [String]) -> [Statement] {
+        let (parsed, parseDiagnostics) = Parser.parse(file, stepNames: library.names)
+        diagnostics.merge(parseDiagnostics)
+        var out: [Statement] = []
+        for statement in parsed {
+            guard case .include(let keyword, let pathToken) = statement else {
+                out.append(statement)
+                continue
+            }
+            let path = Paths.join(file.directory, pathToken.stringValue)
+            if chain.count >= maxIncludeDepth {
+                diagnostics.error("includes nested too deeply (more than \(maxIncludeDepth))", at: keyword.span)
+                continue
+            }
+            if chain.contains(path) {
+                diagnostics.error("include cycle: \((chain + [path]).joined(separator: " -> "))", at: pathToken.span)
+                continue
+            }
+            guard let text = readText(path) else {
+                diagnostics.error("file not found: \(path)", at: pathToken.span, category: .missingInput)
+                continue
+            }
+            let included = SourceFile(name: path, text: text, directory: Paths.directory(of: path))
+            out += load(file: included, library: library, diagnostics: &diagnostics, chain: chain + [path])
+        }
+        return out
+    }
+
+    /// Replaces `param` values (and the seed) by `--set name=value` texts.
+    public static func applyOverrides(_ overrides: [(name: String, value: String)], to statements: [Statement],
+                                      library: StepLibrary = .standard) -> ([Statement], Diagnostics) {
+        var diagnostics = Diagnostics()
+        var out = statements
+        for (name, text) in overrides {
+            let file = SourceFile(name: "--set \(name)", text: text, directory: ".")
+            if name == "seed" {
+                var scanner = Scanner(file: file)
+                let (tokens, scanDiagnostics) = scanner.scan()
+                diagnostics.merge(scanDiagnostics)
+                guard tokens.count == 3, tokens[0].kind == .number, UInt64(tokens[0].lexeme) != nil else {
+                    diagnostics.error("--set seed=N needs a whole number, got '\(text)'", at: nil)
+                    continue
+                }
+                let keyword = Token(kind: .identifier, lexeme: "seed", location: tokens[0].location, file: file)
+                let statement = Statement.seed(keyword: keyword, value: tokens[0])
+                if let i = out.firstIndex(where: { if case .seed = $0 { return true } else { return false } }) {
+                    out[i] = statement
+                } else {
+                    out.insert(statement, at: 0)
+                }
+                continue
+            }
+            let paramIndex = out.firstIndex {
+                if case .param(_, let n, _) = $0 { return n.lexeme == name } else { return false }
+            }
+            guard let index = paramIndex, case .param(let keyword, let nameToken, _) = out[index] else {
+                let params = out.compactMap { s -> String? in
+                    if case .param(_, let n, _) = s { return n.lexeme } else { return nil }
+                }
+                var message = "--set: the recipe has no param '\(name)'"
+                if let hit = Suggestions.closest(to: name, in: params + ["seed"]) { message += " (did you mean '\(hit)'?)" }
+                else if !params.isEmpty { message += " (params: \(params.joined(separator: ", ")))" }
+                diagnostics.error(message, at: nil)
+                continue
+            }
+            let (parsed, parseDiagnostics) = Parser.parse(file, stepNames: [])
+            diagnostics.merge(parseDiagnostics)
+            guard parsed.count == 1, case .expression(let value) = parsed[0], isLiteral(value) else {
+                if !parseDiagnostics.hasErrors {
+                    diagnostics.error("--set \(name)=\(text): the value must be a number, string, boolean, list or range", at: nil)
+                }
+                continue
+            }
+            out[index] = .param(keyword: keyword, name: nameToken, value: value)
+        }
+        return (out, diagnostics)
+    }
+
+    static func isLiteral(_ e: Expr) -> Bool {
+        switch e {
+        case .number, .string, .bool: return true
+        case .name: return false
+        case .list(let items, _): return items.allSatisfy(isLiteral)
+        case .range(let a, let b, let c, _): return isLiteral(a) && isLiteral(b) && (c.map(isLiteral) ?? true)
+        }
+    }
+
+    static func readText(_ path: String) -> String? {
+        var isDirectory: ObjCBool = false
+        guard FileManager.default.fileExists(atPath: path, isDirectory: &isDirectory), !isDirectory.boolValue,
+              let data = FileManager.default.contents(atPath: path) else { return nil }
+        return String(decoding: data, as: UTF8.self)
+    }
+}

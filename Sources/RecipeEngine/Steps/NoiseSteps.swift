@@ -1,0 +1,1 @@
+enum NoiseSteps { static let all: [StepDefinition] = [] }

@@ -1,0 +1,150 @@
+// What a step is: its signature (the single documentation source for :help, `lorweb steps` and the
+// README), its flags, and the function that runs it.
+import Formats
+import Pipeline
+
+/// How the checker treats a string argument beyond its type.
+public enum ParameterRole: Sendable, Equatable {
+    case plain
+    /// A file the step reads: checked to exist before anything runs; cache keys use its bytes.
+    case inputFile
+    /// A file the step writes (relative to the output folder).
+    case outputFile
+    /// A model or basis: a registry name, or a path that must exist.
+    case weightsReference
+}
+
+public struct StepParameter: Sendable {
+    public var name: String
+    public var type: ValueType
+    /// Positional parameters may also be given by label; labelled-only ones must be.
+    public var positional: Bool
+    /// nil: required.
+    public var defaultValue: Value?
+    public var doc: String
+    /// Allowed values of a string parameter (checked on literals before running).
+    public var choices: [String]?
+    public var role: ParameterRole
+
+    public init(_ name: String, _ type: ValueType, positional: Bool = true, default defaultValue: Value? = nil,
+                choices: [String]? = nil, role: ParameterRole = .plain, doc: String) {
+        self.name = name
+        self.type = type
+        self.positional = positional
+        self.defaultValue = defaultValue
+        self.doc = doc
+        self.choices = choices
+        self.role = role
+    }
+
+    public var isOptional: Bool { defaultValue != nil }
+}
+
+/// What a failing step throws; the evaluator turns it into a diagnostic pointing at the call or at
+/// the named argument.
+public enum StepError: Error, Sendable {
+    case failed(String)
+    case argument(String, String)
+    case missingFile(String)
+    case cancelled
+}
+
+public struct StepDefinition: Sendable {
+    public typealias Body = @Sendable (StepArguments, StepContext) throws -> Value
+
+    /// One or more words: "load image".
+    public var name: String
+    public var parameters: [StepParameter]
+    /// `.nothing` for effect steps.
+    public var result: ValueType
+    /// One sentence or two, for :help and the README.
+    public var doc: String
+    /// A line of recipe using the step.
+    public var example: String
+    /// Draws random numbers: gets `seed:` and a stream from its binding name and broadcast index.
+    public var usesRandomness: Bool
+    /// Deterministic and costly: results are kept in the content-hash cache.
+    public var cacheable: Bool
+    public var body: Body
+    /// A1111-style settings this step contributes to the provenance of what it makes.
+    public var provenanceSummary: (@Sendable (StepArguments, UInt64) -> String)?
+
+    public init(_ name: String, parameters: [StepParameter], result: ValueType, doc: String, example: String,
+                usesRandomness: Bool = false, cacheable: Bool = false,
+                provenanceSummary: (@Sendable (StepArguments, UInt64) -> String)? = nil, body: @escaping Body) {
+        self.provenanceSummary = provenanceSummary
+        self.name = name
+        self.parameters = usesRandomness
+            ? parameters + [StepParameter("seed", .integer, positional: false, default: .nothing,
+                                          doc: "overrides the recipe seed for this step")]
+            : parameters
+        self.result = result
+        self.doc = doc
+        self.example = example
+        self.usesRandomness = usesRandomness
+        self.cacheable = cacheable
+        self.body = body
+    }
+
+    public func parameter(named name: String) -> StepParameter? {
+        parameters.first { $0.name == name }
+    }
+
+    /// `sample MODEL QUERY MIX [steps: integer] ...`
+    public var signature: String {
+        var parts = [name]
+        for p in parameters {
+            if p.positional && !p.isOptional {
+                parts.append(p.name.uppercased())
+            } else if p.positional {
+                parts.append("[\(p.name.uppercased())]")
+            } else {
+                parts.append("[\(p.name): \(p.type)]")
+            }
+        }
+        return parts.joined(separator: " ")
+    }
+}
+
+/// The evaluated arguments of one (non-broadcast) step run, with typed accessors.
+public struct StepArguments: Sendable {
+    public var values: [String: Value]
+
+    public init(_ values: [String: Value]) { self.values = values }
+
+    public subscript(_ name: String) -> Value? {
+        if case .nothing? = values[name] { return nil }
+        return values[name]
+    }
+
+    public func number(_ name: String) throws -> Double {
+        guard case .number(let x)? = values[name] else { throw StepError.argument(name, "expected a number") }
+        return x
+    }
+
+    public func int(_ name: String) throws -> Int {
+        let x = try number(name)
+        guard x == x.rounded(), abs(x) < 1e15 else { throw StepError.argument(name, "expected a whole number, got \(Printer.number(x))") }
+        return Int(x)
+    }
+
+    public func string(_ name: String) throws -> String {
+        guard case .string(let s)? = values[name] else { throw StepError.argument(name, "expected a string") }
+        return s
+    }
+
+    public func bool(_ name: String) throws -> Bool {
+        guard case .bool(let b)? = values[name] else { throw StepError.argument(name, "expected true or false") }
+        return b
+    }
+
+    public func image(_ name: String) throws -> RGBImage {
+        guard case .image(let i)? = values[name] else { throw StepError.argument(name, "expected an image") }
+        return i
+    }
+
+    public func list(_ name: String) throws -> [Value] {
+        guard case .list(let items)? = values[name] else { throw StepError.argument(name, "expected a list") }
+        return items
+    }
+}

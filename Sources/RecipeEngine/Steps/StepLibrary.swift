@@ -1,0 +1,63 @@
+// The step table: every step the language knows, in the order `:steps`, `lorweb steps` and the
+// README list them. Each step is documented once, in its definition.
+
+public struct StepLibrary: Sendable {
+    public let steps: [StepDefinition]
+    private let byName: [String: Int]
+
+    public init(steps: [StepDefinition]) {
+        self.steps = steps
+        var byName: [String: Int] = [:]
+        for (i, step) in steps.enumerated() { byName[step.name] = i }
+        self.byName = byName
+    }
+
+    public static let standard = StepLibrary(steps:
+        ModelSteps.all + ImageSteps.all + NoiseSteps.all + TensorSteps.all + MixSteps.all
+        + FigureSteps.all + UtilitySteps.all)
+
+    public var names: [String] { steps.map(\.name) }
+
+    /// First words of step names: not usable as binding names (a line starting with one is a step).
+    public var stepWords: Set<String> { Set(steps.compactMap { $0.name.split(separator: " ").first.map(String.init) }) }
+
+    public func step(named name: String) -> StepDefinition? {
+        byName[name].map { steps[$0] }
+    }
+
+    /// A weights reference that names a file or folder rather than a registry entry.
+    static func looksLikePath(_ s: String) -> Bool {
+        s.contains("/") || s.hasSuffix(".safetensors") || s.hasPrefix(".")
+    }
+
+    /// `:help step`: signature, doc, parameters, example.
+    public func help(for step: StepDefinition) -> String {
+        var lines = [step.signature, "  " + step.doc]
+        for p in step.parameters {
+            var line = "    \(p.name): \(p.type)"
+            if let choices = p.choices { line += " (one of \(choices.joined(separator: ", ")))" }
+            if let d = p.defaultValue, case .nothing = d {} else if let d = p.defaultValue, let text = Printer.literal(d) {
+                line += " = \(text)"
+            }
+            lines.append(line + " - " + p.doc)
+        }
+        lines.append("  result: \(step.result == .nothing ? "nothing (an output line)" : step.result.description)")
+        if step.usesRandomness { lines.append("  random: stream from the binding name and broadcast index; seed: overrides") }
+        if step.cacheable { lines.append("  cached by content hash") }
+        lines.append("  example: \(step.example)")
+        return lines.joined(separator: "\n")
+    }
+
+    /// The step table as Markdown (README-recipes.md and `lorweb steps --markdown`).
+    public func markdownTable() -> String {
+        var out = "| Step | Signature | What it does | Example |\n|---|---|---|---|\n"
+        for step in steps {
+            let cell = { (s: String) in s.replacingOccurrences(of: "|", with: "\\|") }
+            var doc = step.doc
+            if step.usesRandomness { doc += " Random: `seed:` overrides." }
+            if step.cacheable { doc += " Cached." }
+            out += "| `\(step.name)` | `\(cell(step.signature))` | \(cell(doc)) | `\(cell(step.example))` |\n"
+        }
+        return out
+    }
+}

@@ -1,0 +1,56 @@
+// Options shared by the commands that run recipes (run, repl, golden, reproduce).
+import ArgumentParser
+import Foundation
+import Pipeline
+import RecipeEngine
+
+enum Device: String, ExpressibleByArgument, CaseIterable {
+    case cpu
+}
+
+struct EngineOptions: ParsableArguments {
+    @Option(help: "Where to compute (outputs are identical on every device).")
+    var device: Device = .cpu
+
+    @Option(help: "Worker threads (outputs do not depend on it).")
+    var threads: Int = max(1, min(ProcessInfo.processInfo.activeProcessorCount, 16))
+
+    @Flag(help: "Print only errors and `show` output: no progress bars, no notes.")
+    var quiet = false
+
+    @Flag(name: .customLong("no-cache"), help: "Compute everything; neither read nor write the cache.")
+    var noCache = false
+
+    @Option(name: .customLong("cache-dir"), help: "The cache folder (safe to delete at any time).")
+    var cacheDirectory = ".lorweb-cache"
+
+    func validate() throws {
+        guard threads >= 1 && threads <= 256 else { throw ValidationError("--threads must be from 1 to 256") }
+    }
+
+    var execution: ExecutionContext { ExecutionContext(threads: threads, device: device.rawValue) }
+
+    /// Run options wired to this terminal: progress bar on a TTY only, notes unless --quiet, Ctrl-C.
+    func runOptions(outputDirectory: String, overrides: [(name: String, value: String)] = []) -> RunOptions {
+        let quiet = self.quiet
+        let bar = ProgressBar.forStandardError(enabled: !quiet)
+        return RunOptions(
+            execution: execution, outputDirectory: outputDirectory,
+            cache: noCache ? nil : StepCache(directory: cacheDirectory), overrides: overrides,
+            previewDirectory: noCache ? nil : Paths.join(cacheDirectory, "previews"),
+            output: { line in FileHandle.standardOutput.write(Data((line + "\n").utf8)) },
+            notes: { line in if !quiet { FileHandle.standardError.write(Data((line + "\n").utf8)) } },
+            progress: { event in bar?.update(event); return !Interrupts.requested },
+            isInterrupted: { Interrupts.requested })
+    }
+}
+
+/// `name=value` pairs from repeated --set options.
+func parseOverrides(_ sets: [String]) throws -> [(name: String, value: String)] {
+    try sets.map { item in
+        guard let eq = item.firstIndex(of: "="), eq != item.startIndex else {
+            throw ValidationError("--set expects name=value, got '\(item)'")
+        }
+        return (String(item[..<eq]).trimmingCharacters(in: .whitespaces), String(item[item.index(after: eq)...]))
+    }
+}

@@ -1,0 +1,5 @@
+import ArgumentParser
+
+struct GoldenCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(commandName: "golden", abstract: "(coming)")
+}

@@ -1,0 +1,5 @@
+import ArgumentParser
+
+struct ReproduceCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(commandName: "reproduce", abstract: "(coming)")
+}
