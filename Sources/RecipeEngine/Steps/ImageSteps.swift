@@ -4,7 +4,7 @@ import Foundation
 import TensorCore
 
 enum ImageSteps {
-    static let all: [StepDefinition] = [loadImage, save, toImage]
+    static let all: [StepDefinition] = [loadImage, save, resize, toImage]
 
     static let loadImage = StepDefinition(
         "load image",
@@ -59,6 +59,31 @@ enum ImageSteps {
         let stem = ext.isEmpty ? path : String(path.dropLast(ext.count + 1))
         return "\(stem)-\(context.broadcastIndex)" + (ext.isEmpty ? "" : ".\(ext)")
     }
+
+    static let resize = StepDefinition(
+        "resize",
+        parameters: [
+            StepParameter("image", .image, doc: "the image"),
+            StepParameter("width", .integer, doc: "new width in pixels"),
+            StepParameter("height", .integer, default: .number(0), doc: "new height (0: same as width)"),
+            StepParameter("filter", .string, positional: false, default: .string("bicubic"),
+                          choices: ResizeFilter.allCases.map(\.rawValue), doc: "resampling filter (Pillow-compatible)"),
+        ],
+        result: .image,
+        doc: "Resamples an image with host-computed filter weights (bit-identical to Pillow).",
+        example: "small = resize a 32 filter: \"lanczos\"", cacheable: true) { args, _ in
+            let image = try args.image("image")
+            let width = try args.int("width")
+            var height = try args.int("height")
+            if height == 0 { height = width }
+            guard (1...8192).contains(width) else { throw StepError.argument("width", "must be from 1 to 8192") }
+            guard (1...8192).contains(height) else { throw StepError.argument("height", "must be from 1 to 8192") }
+            guard image.width > 0, image.height > 0 else { throw StepError.argument("image", "the image is empty") }
+            guard let filter = ResizeFilter(rawValue: try args.string("filter")) else {
+                throw StepError.argument("filter", "unknown filter")
+            }
+            return .image(ImageResize.resize(image, width: width, height: height, filter: filter))
+        }
 
     static let toImage = StepDefinition(
         "to image",

@@ -14,7 +14,7 @@ public struct StepLibrary: Sendable {
 
     public static let standard = StepLibrary(steps:
         ModelSteps.all + ImageSteps.all + NoiseSteps.all + TensorSteps.all + MixSteps.all
-        + FigureSteps.all + UtilitySteps.all)
+        + ProceduralSteps.all + FigureSteps.all + UtilitySteps.all)
 
     public var names: [String] { steps.map(\.name) }
 
