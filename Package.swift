@@ -60,7 +60,7 @@ let package = Package(
         .testTarget(name: "ModelsTests", dependencies: ["Models", "Formats", "TensorCore", "Numerics"],
                     resources: [.copy("Fixtures")], swiftSettings: cpuFlags),
         .testTarget(name: "PipelineTests", dependencies: ["Pipeline", "Models", "Formats", "TensorCore", "Numerics"],
-                    swiftSettings: cpuFlags),
+                    exclude: ["Fixtures"], swiftSettings: cpuFlags),
         .testTarget(name: "RecipeEngineTests", dependencies: ["RecipeEngine", "Pipeline", "Formats"], swiftSettings: cpuFlags),
     ]
 )
