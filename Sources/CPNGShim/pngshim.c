@@ -12,6 +12,7 @@
 typedef struct {
     char *error;
     size_t capacity;
+    char last_warning[256];  // libpng explains some errors only in a preceding warning
 } shim_context;
 
 static void copy_message(char *dst, size_t capacity, const char *message) {
@@ -21,15 +22,34 @@ static void copy_message(char *dst, size_t capacity, const char *message) {
 
 static void on_error(png_structp png, png_const_charp message) {
     shim_context *ctx = (shim_context *)png_get_error_ptr(png);
-    if (ctx) copy_message(ctx->error, ctx->capacity, message);
+    if (ctx) {
+        if (ctx->last_warning[0] && ctx->capacity > 0) {
+            snprintf(ctx->error, ctx->capacity, "%s (%s)", message ? message : "libpng error", ctx->last_warning);
+        } else {
+            copy_message(ctx->error, ctx->capacity, message);
+        }
+    }
     png_longjmp(png, 1);
 }
 
+// Warnings (e.g. a bad CRC in an ancillary chunk, which libpng then skips) are not errors; the
+// latest one is kept to explain an error that follows it.
 static void on_warning(png_structp png, png_const_charp message) {
-    (void)png; (void)message;  // Warnings (e.g. a bad CRC in an ancillary chunk) are not errors.
+    shim_context *ctx = (shim_context *)png_get_error_ptr(png);
+    if (ctx) snprintf(ctx->last_warning, sizeof ctx->last_warning, "%s", message ? message : "");
 }
 
 int pngshim_version(void) { return PNG_LIBPNG_VER; }
+
+// Our own read callback, so a short file says "truncated" rather than libpng's bare "Read Error".
+static void read_from_file(png_structp png, png_bytep data, size_t length) {
+    FILE *file = (FILE *)png_get_io_ptr(png);
+    size_t got = fread(data, 1, length, file);
+    if (got != length) {
+        if (ferror(file)) png_error(png, "read error from the file system");
+        png_error(png, "file is truncated (unexpected end of data)");
+    }
+}
 
 void pngshim_free(pngshim_image *image) {
     if (!image) return;
@@ -72,7 +92,7 @@ static int copy_texts(png_structp png, png_infop info, pngshim_image *out, shim_
 int pngshim_read(const char *path, uint64_t max_pixels, pngshim_image *out, char *error, size_t error_capacity) {
     memset(out, 0, sizeof *out);
     copy_message(error, error_capacity, "");
-    shim_context ctx = { error, error_capacity };
+    shim_context ctx = { error, error_capacity, "" };
 
     FILE *file = fopen(path, "rb");
     if (!file) {
@@ -110,7 +130,7 @@ int pngshim_read(const char *path, uint64_t max_pixels, pngshim_image *out, char
         return -1;
     }
 
-    png_init_io(png, file);
+    png_set_read_fn(png, file, read_from_file);
     png_set_sig_bytes(png, 8);
     // libpng's own caps: dimensions and any single ancillary chunk (text) at most 8 MiB.
     png_set_user_limits(png, 1u << 24, 1u << 24);
@@ -173,7 +193,7 @@ int pngshim_write(const char *path, uint32_t width, uint32_t height, int channel
                   const unsigned char *const *values, const size_t *value_lengths, const int *kinds,
                   char *error, size_t error_capacity) {
     copy_message(error, error_capacity, "");
-    shim_context ctx = { error, error_capacity };
+    shim_context ctx = { error, error_capacity, "" };
     if (channels != 3 && channels != 4) { copy_message(error, error_capacity, "channels must be 3 or 4"); return -1; }
     if (width == 0 || height == 0) { copy_message(error, error_capacity, "PNG needs width and height >= 1"); return -1; }
 

@@ -108,7 +108,9 @@ public enum JSONParser {
             case UInt8(ascii: "f"): try expect("false"); return .bool(false)
             case UInt8(ascii: "n"): try expect("null"); return .null
             case UInt8(ascii: "-"), UInt8(ascii: "0")...UInt8(ascii: "9"): return try number()
-            default: throw fail("unexpected character '\(Unicode.Scalar(c))'")
+            default:
+                throw fail(c >= 0x20 && c < 0x7F ? "unexpected character '\(Unicode.Scalar(c))'"
+                                                 : "unexpected byte 0x\(String(c, radix: 16, uppercase: true))")
             }
         }
 

@@ -218,7 +218,10 @@ public final class SafetensorsFile: WeightSource, @unchecked Sendable {
             case let .int(i): return String(i)
             case let .double(d): return String(d)
             case let .string(s): return "\"\(s)\""
-            default: return "?"
+            case let .bool(b): return String(b)
+            case .null: return "null"
+            case .array: return "[…]"
+            case .object: return "{…}"
             }
         }.joined(separator: ", ") + "]"
     }
