@@ -45,12 +45,18 @@ extension RunOptions {
     }
 }
 
-/// Runs recipe text written to `dir/name` (so relative paths resolve there).
+/// Runs recipe text as if it were the file `dir/name` (relative paths resolve in `dir`).
 @discardableResult
 func runRecipe(_ text: String, in dir: String, name: String = "test.recipe", options: RunOptions,
                overrides: [(name: String, value: String)] = []) throws -> RunSummary {
-    let path = dir + "/" + name
-    try Data(text.utf8).write(to: URL(fileURLWithPath: path))
-    let compiled = try Recipe.compile(path: path, overrides: overrides)
+    // Compiled from text under a relative name, so provenance (and bytes) do not depend on `dir`.
+    let compiled = try Recipe.compile(text: text, name: name, directory: dir, overrides: overrides)
     return try Recipe.run(compiled, options: options)
+}
+
+/// Byte equality without dumping both arrays on failure.
+func XCTAssertSameBytes(_ a: [UInt8], _ b: [UInt8], _ message: String = "", file: StaticString = #filePath, line: UInt = #line) {
+    if a == b { return }
+    let first = zip(a, b).enumerated().first { $0.element.0 != $0.element.1 }?.offset ?? min(a.count, b.count)
+    XCTFail("bytes differ (\(a.count) vs \(b.count) bytes, first difference at \(first)) \(message)", file: file, line: line)
 }

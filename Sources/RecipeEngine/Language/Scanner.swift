@@ -42,7 +42,7 @@ public struct Scanner {
     private mutating func advance() -> Unicode.Scalar {
         let c = scalars[current]
         current += 1
-        offset += String(c).utf8.count
+        offset += c.value < 0x80 ? 1 : c.value < 0x800 ? 2 : c.value < 0x10000 ? 3 : 4
         if c == "\n" { line += 1; column = 1 } else { column += 1 }
         return c
     }

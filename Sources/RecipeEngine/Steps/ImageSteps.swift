@@ -1,4 +1,5 @@
 // Images in and out: load image, save (PNG with provenance, or a table as CSV/Markdown), to image.
+import Figures
 import Formats
 import Foundation
 import TensorCore
@@ -39,8 +40,8 @@ enum ImageSteps {
             case .table(let table)?:
                 let text: String
                 switch Paths.fileExtension(of: path) {
-                case "csv": text = TableFormat.csv(table)
-                case "md", "markdown": text = TableFormat.markdown(table)
+                case "csv": text = Table.csv(header: table.columns, rows: table.rows)
+                case "md", "markdown": text = Table.markdown(header: table.columns, rows: table.rows)
                 default: throw StepError.argument("path", "a table is saved as .csv or .md")
                 }
                 try Data(text.utf8).write(to: URL(fileURLWithPath: path), options: .atomic)
@@ -127,23 +128,5 @@ enum ImageSteps {
             }
         }
         return RGBImage(width: width, height: height, pixels: pixels)
-    }
-}
-
-/// Tables as text (RFC 4180 CSV; GitHub Markdown).
-public enum TableFormat {
-    public static func csv(_ t: TableValue) -> String {
-        func field(_ s: String) -> String {
-            s.contains(where: { $0 == "," || $0 == "\"" || $0 == "\n" }) ? "\"" + s.replacingOccurrences(of: "\"", with: "\"\"") + "\"" : s
-        }
-        return ([t.columns] + t.rows).map { $0.map(field).joined(separator: ",") }.joined(separator: "\n") + "\n"
-    }
-
-    public static func markdown(_ t: TableValue) -> String {
-        func cell(_ s: String) -> String { s.replacingOccurrences(of: "|", with: "\\|").replacingOccurrences(of: "\n", with: " ") }
-        var lines = ["| " + t.columns.map(cell).joined(separator: " | ") + " |",
-                     "|" + String(repeating: "---|", count: t.columns.count)]
-        for row in t.rows { lines.append("| " + row.map(cell).joined(separator: " | ") + " |") }
-        return lines.joined(separator: "\n") + "\n"
     }
 }
