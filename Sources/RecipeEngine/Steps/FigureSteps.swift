@@ -2,6 +2,7 @@
 // metrics (PSNR, SSIM).
 import Figures
 import Formats
+import Numerics
 import Pipeline
 
 enum FigureSteps {
