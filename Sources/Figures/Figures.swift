@@ -1,1 +1,0 @@
-// Layer placeholder: filled by its issue.

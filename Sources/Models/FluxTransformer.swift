@@ -1,0 +1,162 @@
+// FluxTransformer2DModel (FLUX.1 / FLUX.1 Kontext): built from a config and a weight source with
+// diffusers parameter names; any size from the 77k-parameter test config to FLUX.1-Kontext-dev.
+// port of diffusers transformer_flux.py FluxTransformer2DModel.forward; reference/flux.md §1.3, §1.9.
+import Formats
+import Numerics
+import TensorCore
+
+/// Linear → SiLU → Linear (TimestepEmbedding and PixArtAlphaTextProjection with act SiLU).
+struct FluxMLPEmbedder: Sendable {
+    let linear1: PackedLinear
+    let linear2: PackedLinear
+
+    func callAsFunction(_ x: Tensor, backend: any Backend) -> Tensor {
+        backend.linear(backend.silu(backend.linear(x, linear1)), linear2)
+    }
+}
+
+public struct FluxTransformer: Sendable {
+    public let config: FluxTransformerConfig
+    /// The 128 sinusoid frequencies used for timestep and guidance (default: `FluxHostTables.timestepFrequencies()`).
+    /// Replaceable because near t = 1000 the sinusoid amplifies 1-ulp differences (flux.md §1.3).
+    public var timestepFrequencies: [Float]
+
+    let xEmbedder: PackedLinear
+    let contextEmbedder: PackedLinear
+    let timestepEmbedder: FluxMLPEmbedder
+    let guidanceEmbedder: FluxMLPEmbedder?
+    let textEmbedder: FluxMLPEmbedder
+    let doubleBlocks: [FluxDoubleBlock]
+    let singleBlocks: [FluxSingleBlock]
+    let normOut: PackedLinear
+    let projOut: PackedLinear
+
+    /// Loads every weight strictly: the source must hold exactly `FluxWeightKeys.expectedShapes(config)`
+    /// (f32, f16 or bf16; widened exactly and packed once). Errors name the missing/unused keys or the first
+    /// mismatching shape.
+    public init(config: FluxTransformerConfig, weights source: any WeightSource) throws {
+        try config.validate()
+        let loader = try StrictWeightLoader(source: source, expected: FluxWeightKeys.expectedShapes(config))
+        var packed: [String: PackedLinear] = [:]
+        for spec in FluxWeightKeys.linears(config) { packed[spec.path] = try loader.linear(spec) }
+        func lin(_ path: String) -> PackedLinear { packed[path]! }
+        func adapted(_ path: String) -> AdaptedLinear { AdaptedLinear(path: path, base: lin(path)) }
+        func embedder(_ prefix: String) -> FluxMLPEmbedder {
+            FluxMLPEmbedder(linear1: lin(prefix + ".linear_1"), linear2: lin(prefix + ".linear_2"))
+        }
+
+        self.config = config
+        self.timestepFrequencies = FluxHostTables.timestepFrequencies()
+        xEmbedder = lin("x_embedder")
+        contextEmbedder = lin("context_embedder")
+        timestepEmbedder = embedder("time_text_embed.timestep_embedder")
+        guidanceEmbedder = config.guidanceEmbeds ? embedder("time_text_embed.guidance_embedder") : nil
+        textEmbedder = embedder("time_text_embed.text_embedder")
+        doubleBlocks = try (0..<config.numLayers).map { i in
+            let p = "transformer_blocks.\(i)."
+            return FluxDoubleBlock(
+                norm1: adapted(p + "norm1.linear"), norm1Context: adapted(p + "norm1_context.linear"),
+                toQ: adapted(p + "attn.to_q"), toK: adapted(p + "attn.to_k"), toV: adapted(p + "attn.to_v"),
+                addQ: adapted(p + "attn.add_q_proj"), addK: adapted(p + "attn.add_k_proj"),
+                addV: adapted(p + "attn.add_v_proj"),
+                toOut: adapted(p + "attn.to_out.0"), toAddOut: adapted(p + "attn.to_add_out"),
+                normQ: try loader.tensor(p + "attn.norm_q.weight"), normK: try loader.tensor(p + "attn.norm_k.weight"),
+                normAddedQ: try loader.tensor(p + "attn.norm_added_q.weight"),
+                normAddedK: try loader.tensor(p + "attn.norm_added_k.weight"),
+                ff: FluxFeedForward(inProj: adapted(p + "ff.net.0.proj"), outProj: adapted(p + "ff.net.2")),
+                ffContext: FluxFeedForward(inProj: adapted(p + "ff_context.net.0.proj"),
+                                           outProj: adapted(p + "ff_context.net.2")))
+        }
+        singleBlocks = try (0..<config.numSingleLayers).map { j in
+            let p = "single_transformer_blocks.\(j)."
+            return FluxSingleBlock(
+                norm: adapted(p + "norm.linear"),
+                toQ: adapted(p + "attn.to_q"), toK: adapted(p + "attn.to_k"), toV: adapted(p + "attn.to_v"),
+                projMlp: adapted(p + "proj_mlp"), projOut: adapted(p + "proj_out"),
+                normQ: try loader.tensor(p + "attn.norm_q.weight"), normK: try loader.tensor(p + "attn.norm_k.weight"))
+        }
+        normOut = lin("norm_out.linear")
+        projOut = lin("proj_out")
+    }
+
+    /// Loads `config.json` and the weights from a diffusers `transformer/` folder (single file or sharded index).
+    public static func load(folder: String) throws -> FluxTransformer {
+        let config = try FluxTransformerConfig.load(path: folder)
+        return try FluxTransformer(config: config, weights: try WeightSources.open(path: folder))
+    }
+
+    /// The conditioning vector temb [B, D] = MLP_t(sin(t·1000)) (+ MLP_g(sin(g·1000))) + MLP_txt(pooled).
+    /// `timestep` is sigma in (0, 1] as the pipeline passes it; the ×1000 happens here in f32.
+    public func conditioning(timestep: [Float], guidance: [Float]?, pooled: Tensor, backend: any Backend) -> Tensor {
+        let t = FluxHostTables.sinusoid(timestep.map { $0 * 1000 }, frequencies: timestepFrequencies)
+        var temb = timestepEmbedder(t, backend: backend)
+        if let guidanceEmbedder, let guidance {
+            let g = FluxHostTables.sinusoid(guidance.map { $0 * 1000 }, frequencies: timestepFrequencies)
+            temb = backend.add(temb, guidanceEmbedder(g, backend: backend))
+        }
+        return backend.add(temb, textEmbedder(pooled, backend: backend))
+    }
+
+    /// One forward pass.
+    /// - hidden [B, S_img, in_channels] (Kontext: noise tokens, then context tokens), encoderHidden [B, S_txt, J],
+    ///   pooled [B, P], timestep [B] (sigma), guidance [B] (required iff the config embeds guidance),
+    ///   imgIds [S_img, 3], txtIds [S_txt, 3] (shared across the batch).
+    /// - outputTokens: keep only the first n image tokens (Kontext: the noise tokens); nil keeps all.
+    /// - Returns [B, outputTokens ?? S_img, p²·out_channels].
+    public func forward(hidden: Tensor, encoderHidden: Tensor, pooled: Tensor, timestep: [Float], guidance: [Float]?,
+                        imgIds: Tensor, txtIds: Tensor, outputTokens: Int? = nil,
+                        adapters: FluxAdapters = .none, backend: any Backend) throws -> Tensor {
+        try checkInputs(hidden: hidden, encoderHidden: encoderHidden, pooled: pooled, timestep: timestep,
+                        guidance: guidance, imgIds: imgIds, txtIds: txtIds, outputTokens: outputTokens)
+        let be = backend
+        let (batch, sImg, sTxt) = (hidden.shape[0], hidden.shape[1], encoderHidden.shape[1])
+        let temb = conditioning(timestep: timestep, guidance: guidance, pooled: pooled, backend: be)
+        let rope = FluxHostTables.rope(ids: be.concat([txtIds, imgIds], axis: 0), axesDims: config.axesDimsRope)
+        let ctx = FluxRunContext(backend: be, adapters: adapters, siluTemb: be.silu(temb), ropeCos: rope.cos,
+                                 ropeSin: rope.sin, heads: config.numAttentionHeads, headDim: config.attentionHeadDim)
+
+        var h = be.linear(hidden, xEmbedder)
+        var c = be.linear(encoderHidden, contextEmbedder)
+        for block in doubleBlocks { (h, c) = block(hidden: h, context: c, ctx) }
+        if !singleBlocks.isEmpty {
+            var z = be.concat([c, h], axis: 1)  // the split/re-concat per block is a no-op: keep z joined
+            for block in singleBlocks { z = block(z, ctx) }
+            h = be.slice(z, axis: 1, range: sTxt..<(sTxt + sImg))
+        }
+        if let n = outputTokens, n < sImg { h = be.slice(h, axis: 1, range: 0..<n) }
+        // AdaLayerNormContinuous: chunks are (scale, shift), in that order.
+        let e = be.linear(ctx.siluTemb, normOut)
+        let out = ctx.modulate(h, shift: ctx.chunk(e, 1, of: 2), scale: ctx.chunk(e, 0, of: 2))
+        let result = be.linear(out, projOut)
+        precondition(result.shape[0] == batch)
+        return result
+    }
+
+    private func checkInputs(hidden: Tensor, encoderHidden: Tensor, pooled: Tensor, timestep: [Float],
+                             guidance: [Float]?, imgIds: Tensor, txtIds: Tensor, outputTokens: Int?) throws {
+        guard hidden.rank == 3, hidden.shape[2] == config.inChannels else {
+            throw ModelError.input("hidden states \(hidden.shape), expected [B, S_img, \(config.inChannels)]")
+        }
+        let batch = hidden.shape[0]
+        guard encoderHidden.rank == 3, encoderHidden.shape[0] == batch,
+              encoderHidden.shape[2] == config.jointAttentionDim else {
+            throw ModelError.input("encoder hidden states \(encoderHidden.shape), expected [\(batch), S_txt, \(config.jointAttentionDim)]")
+        }
+        guard pooled.shape == [batch, config.pooledProjectionDim] else {
+            throw ModelError.input("pooled projections \(pooled.shape), expected [\(batch), \(config.pooledProjectionDim)]")
+        }
+        guard timestep.count == batch else { throw ModelError.input("\(timestep.count) timesteps for batch \(batch)") }
+        if config.guidanceEmbeds {
+            guard let guidance, guidance.count == batch else {
+                throw ModelError.input("this model embeds guidance: pass \(batch) guidance value(s)")
+            }
+        }
+        let axes = config.axesDimsRope.count
+        guard imgIds.shape == [hidden.shape[1], axes], txtIds.shape == [encoderHidden.shape[1], axes] else {
+            throw ModelError.input("ids img \(imgIds.shape) / txt \(txtIds.shape), expected [\(hidden.shape[1]), \(axes)] / [\(encoderHidden.shape[1]), \(axes)]")
+        }
+        if let n = outputTokens, n < 0 || n > hidden.shape[1] {
+            throw ModelError.input("outputTokens \(n) outside 0...\(hidden.shape[1])")
+        }
+    }
+}
