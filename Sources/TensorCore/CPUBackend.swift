@@ -17,48 +17,57 @@ public struct CPUBackend: Backend {
         precondition(x.lastDimension == layer.inFeatures,
                      "linear: input \(x.shape) for a layer of \(layer.inFeatures) -> \(layer.outFeatures)")
         if mode == .fast && x.count > 0 { return OpenBLASGEMM.linear(x, layer, threads: threads) }
-        return reference.linear(x, layer)
+        let m = x.rowCount, n = layer.outFeatures, k = layer.inFeatures
+        var y = [Float](repeating: 0, count: m * n)
+        x.data.withUnsafeBufferPointer { xp in
+            y.withUnsafeMutableBufferPointer { yp in
+                layer.withPointers { panels, bias in
+                    ExactGEMM.multiply(m: m, n: n, k: k, a: xp.base, lda: k, panels: panels,
+                                       c: yp.base, ldc: n, bias: bias, threads: threads)
+                }
+            }
+        }
+        return Tensor(shape: Array(x.shape.dropLast()) + [n], data: y)
     }
 
     public func matmul(_ a: Tensor, _ b: Tensor) -> Tensor {
         precondition(a.rank == 2 && b.rank == 2 && a.shape[1] == b.shape[0], "matmul: \(a.shape) · \(b.shape)")
         if mode == .fast { return OpenBLASGEMM.matmul(a, b, transposedB: false, threads: threads) }
-        return reference.matmul(a, b)
+        return exactMatmul(a, b, transposedB: false)
     }
 
     public func matmulTransposedB(_ a: Tensor, _ b: Tensor) -> Tensor {
         precondition(a.rank == 2 && b.rank == 2 && a.shape[1] == b.shape[1], "matmulTransposedB: \(a.shape) · \(b.shape)ᵀ")
         if mode == .fast { return OpenBLASGEMM.matmul(a, b, transposedB: true, threads: threads) }
-        return reference.matmulTransposedB(a, b)
+        return exactMatmul(a, b, transposedB: true)
     }
 
-    public func add(_ a: Tensor, _ b: Tensor) -> Tensor { reference.add(a, b) }
-    public func sub(_ a: Tensor, _ b: Tensor) -> Tensor { reference.sub(a, b) }
-    public func mul(_ a: Tensor, _ b: Tensor) -> Tensor { reference.mul(a, b) }
-    public func div(_ a: Tensor, _ b: Tensor) -> Tensor { reference.div(a, b) }
-    public func add(_ x: Tensor, scalar s: Float) -> Tensor { reference.add(x, scalar: s) }
-    public func sub(_ x: Tensor, scalar s: Float) -> Tensor { reference.sub(x, scalar: s) }
-    public func mul(_ x: Tensor, scalar s: Float) -> Tensor { reference.mul(x, scalar: s) }
-    public func div(_ x: Tensor, scalar s: Float) -> Tensor { reference.div(x, scalar: s) }
-
-    public func gelu(_ x: Tensor) -> Tensor { reference.gelu(x) }
-    public func quickGelu(_ x: Tensor) -> Tensor { reference.quickGelu(x) }
-    public func silu(_ x: Tensor) -> Tensor { reference.silu(x) }
-
-    public func layerNorm(_ x: Tensor, weight: Tensor?, bias: Tensor?, eps: Float) -> Tensor {
-        reference.layerNorm(x, weight: weight, bias: bias, eps: eps)
+    /// Packs b into panels for this call, then runs the exact GEMM.
+    func exactMatmul(_ a: Tensor, _ b: Tensor, transposedB: Bool) -> Tensor {
+        let m = a.shape[0], k = a.shape[1], n = transposedB ? b.shape[0] : b.shape[1]
+        var c = [Float](repeating: 0, count: m * n)
+        guard m > 0, n > 0 else { return Tensor(shape: [m, n], data: c) }
+        let packed = UnsafeMutablePointer<Float>.allocate(capacity: max(1, PanelPacking.packedCount(k: k, n: n)))
+        defer { packed.deallocate() }
+        a.data.withUnsafeBufferPointer { ap in
+            b.data.withUnsafeBufferPointer { bp in
+                if transposedB {
+                    PanelPacking.packNK(bp.base, ldb: k, k: k, n: n, into: packed)
+                } else {
+                    PanelPacking.packKN(bp.base, ldb: n, k: k, n: n, into: packed)
+                }
+                c.withUnsafeMutableBufferPointer { cp in
+                    ExactGEMM.multiply(m: m, n: n, k: k, a: ap.base, lda: k, panels: packed,
+                                       c: cp.base, ldc: n, bias: nil, threads: threads)
+                }
+            }
+        }
+        return Tensor(shape: [m, n], data: c)
     }
-    public func rmsNorm(_ x: Tensor, weight: Tensor?, eps: Float) -> Tensor { reference.rmsNorm(x, weight: weight, eps: eps) }
-    public func softmax(_ x: Tensor) -> Tensor { reference.softmax(x) }
 
-    public func attention(q: Tensor, k: Tensor, v: Tensor, heads: Int, scale: Float) -> Tensor {
-        reference.attention(q: q, k: k, v: v, heads: heads, scale: scale)
-    }
-    public func rope(_ x: Tensor, cos: Tensor, sin: Tensor) -> Tensor { reference.rope(x, cos: cos, sin: sin) }
-
+    // Concat and slice are contiguous block copies already in the reference (exact by construction).
     public func concat(_ tensors: [Tensor], axis: Int) -> Tensor { reference.concat(tensors, axis: axis) }
     public func slice(_ x: Tensor, axis: Int, range: Range<Int>) -> Tensor { reference.slice(x, axis: axis, range: range) }
-    public func permute(_ x: Tensor, _ order: [Int]) -> Tensor { reference.permute(x, order) }
 
     public func patchEmbed(_ image: Tensor, _ layer: PackedLinear, patch: Int) -> Tensor {
         linear(unfoldPatches(image, layer: layer, patch: patch), layer)

@@ -18,7 +18,7 @@ enum OpenBLASGEMM {
         a.data.withUnsafeBufferPointer { ap in
             b.data.withUnsafeBufferPointer { bp in
                 c.withUnsafeMutableBufferPointer { cp in
-                    sgemm(m: m, n: n, k: k, a: ap.baseAddress!, b: bp.baseAddress!, c: cp.baseAddress!,
+                    sgemm(m: m, n: n, k: k, a: ap.base, b: bp.base, c: cp.base,
                           threads: threads, transposedB: transposedB)
                 }
             }
@@ -42,7 +42,7 @@ enum OpenBLASGEMM {
         x.data.withUnsafeBufferPointer { xp in
             wt.withUnsafeBufferPointer { wp in
                 y.withUnsafeMutableBufferPointer { yp in
-                    sgemm(m: m, n: n, k: k, a: xp.baseAddress!, b: wp.baseAddress!, c: yp.baseAddress!, threads: threads)
+                    sgemm(m: m, n: n, k: k, a: xp.base, b: wp.base, c: yp.base, threads: threads)
                 }
             }
         }

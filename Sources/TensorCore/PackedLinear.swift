@@ -56,6 +56,14 @@ public struct PackedLinear: Sendable {
         self.init(out: out, in: inF, weightAt: weightAt, biasAt: biasAt)
     }
 
+    /// From element functions: `weight(o, i)` is W[o, i] (PyTorch layout), `bias(o)` is b[o]. For weights held
+    /// in other layouts (a slice of a fused QKV tensor, a transposed matrix) without an intermediate copy.
+    public init(outFeatures: Int, inFeatures: Int, weight: (_ out: Int, _ in: Int) -> Float, bias: ((Int) -> Float)? = nil) {
+        precondition(outFeatures >= 0 && inFeatures >= 0, "PackedLinear: \(outFeatures) x \(inFeatures)")
+        let k = max(inFeatures, 1)
+        self.init(out: outFeatures, in: inFeatures, weightAt: { weight($0 / k, $0 % k) }, biasAt: bias)
+    }
+
     /// `weightAt(o * in + i)` is W[o, i] in PyTorch layout.
     init(out: Int, in inF: Int, weightAt: (Int) -> Float, biasAt: ((Int) -> Float)?) {
         let w = Self.panelWidth
@@ -96,6 +104,15 @@ public struct PackedLinear: Sendable {
 
     public var biasTensor: Tensor? {
         paddedBias.map { Tensor(shape: [outFeatures], data: Array($0[0..<outFeatures])) }
+    }
+
+    /// The panels and the padded bias (nil without bias) as pointers, for the kernels.
+    func withPointers<R>(_ body: (UnsafePointer<Float>, UnsafePointer<Float>?) -> R) -> R {
+        panels.withUnsafeBufferPointer { p in
+            let base = p.base
+            guard let paddedBias else { return body(base, nil) }
+            return paddedBias.withUnsafeBufferPointer { body(base, $0.baseAddress ?? base) }
+        }
     }
 
     private static func reader(_ raw: UnsafeRawBufferPointer, _ dtype: DType) -> (Int) -> Float {

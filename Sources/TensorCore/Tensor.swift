@@ -35,7 +35,7 @@ public struct Tensor: Sendable, Equatable {
     public var lastDimension: Int { shape.last ?? 1 }
 
     /// Number of rows when the tensor is viewed as [count / lastDimension, lastDimension].
-    public var rowCount: Int { lastDimension == 0 ? 0 : count / lastDimension }
+    public var rowCount: Int { shape.dropLast().reduce(1, *) }
 
     /// Same data, new shape (one dimension may be -1 and is inferred). Copies nothing but the array reference.
     public func reshaped(_ newShape: [Int]) -> Tensor {

@@ -8,7 +8,8 @@ final class ExactKernelTests: XCTestCase {
     /// Shapes of (M, K, N) that cross every tile and block edge of the GEMM (6×16 tiles, K blocks of 256/512).
     static let gemmShapes: [(Int, Int, Int)] = [
         (1, 1, 1), (1, 37, 1), (5, 3, 17), (6, 16, 16), (7, 29, 33), (13, 257, 31), (1, 1027, 47),
-        (25, 513, 15), (12, 600, 64), (19, 1100, 40), (3, 70, 300), (37, 131, 161),
+        (25, 513, 15), (12, 600, 64), (19, 1100, 40), (3, 70, 300), (37, 131, 161), (200, 300, 20),
+        (385, 17, 33), (0, 5, 3), (4, 0, 7),
     ]
 
     func testLinearMatchesReference() {

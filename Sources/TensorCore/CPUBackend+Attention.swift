@@ -1,0 +1,74 @@
+// Exact attention on the GEMM kernel. Per (batch, head): K_h is packed once as the right operand of Q·Kᵀ and
+// V_h as the right operand of P·V. Work items are (batch, head, block of query rows); each item computes its
+// scores by rule 1, multiplies by the scale, runs the reference softmax row by row over the full key row, then
+// P·V by rule 1 over keys ascending, into its own output elements. No online rescaling, no reductions split.
+
+extension CPUBackend {
+    /// Query rows per work item (a multiple of the 6-row tile).
+    static let attentionQueryBlock = 48
+
+    public func attention(q: Tensor, k: Tensor, v: Tensor, heads: Int, scale: Float) -> Tensor {
+        let (qb, lq, width) = ShapeRules.attentionOperand(q, "q")
+        let (kb, lk, kw) = ShapeRules.attentionOperand(k, "k")
+        let (vb, lv, vw) = ShapeRules.attentionOperand(v, "v")
+        precondition(qb == kb && kb == vb && lk == lv && width == kw && kw == vw && heads > 0 && width % heads == 0,
+                     "attention: q \(q.shape), k \(k.shape), v \(v.shape), heads \(heads)")
+        precondition(lk > 0 || lq == 0, "attention: no keys")
+        let d = width / heads
+        let batch = qb.reduce(1, *)
+        var out = [Float](repeating: 0, count: q.count)
+        guard q.count > 0, d > 0 else { return Tensor(shape: q.shape, data: out) }
+
+        let kPanelSize = PanelPacking.packedCount(k: d, n: lk), vPanelSize = PanelPacking.packedCount(k: lk, n: d)
+        let pairs = batch * heads
+        let kPacked = UnsafeMutablePointer<Float>.allocate(capacity: pairs * kPanelSize)
+        let vPacked = UnsafeMutablePointer<Float>.allocate(capacity: pairs * vPanelSize)
+        defer { kPacked.deallocate(); vPacked.deallocate() }
+        let (kp, vp) = (SendablePointer(kPacked), SendablePointer(vPacked))
+        let threads = self.threads
+
+        k.data.withUnsafeBufferPointer { kData in
+            v.data.withUnsafeBufferPointer { vData in
+                let (ks, vs) = (SendableConstPointer(kData.base), SendableConstPointer(vData.base))
+                Parallel.forRanges(pairs, threads: threads) { range in
+                    for pair in range {
+                        let (b, h) = (pair / heads, pair % heads)
+                        let offset = b * lk * width + h * d
+                        PanelPacking.packNK(ks.pointer + offset, ldb: width, k: d, n: lk, into: kp.pointer + pair * kPanelSize)
+                        PanelPacking.packKN(vs.pointer + offset, ldb: width, k: lk, n: d, into: vp.pointer + pair * vPanelSize)
+                    }
+                }
+            }
+        }
+
+        let block = Self.attentionQueryBlock
+        let blocksPerHead = (lq + block - 1) / block
+        let keyPanels = (lk + PackedLinear.panelWidth - 1) / PackedLinear.panelWidth
+        let valuePanels = (d + PackedLinear.panelWidth - 1) / PackedLinear.panelWidth
+        q.data.withUnsafeBufferPointer { qData in
+            out.withUnsafeMutableBufferPointer { oData in
+                let (qs, os) = (SendableConstPointer(qData.base), SendablePointer(oData.base))
+                Parallel.forRanges(pairs * blocksPerHead, threads: threads) { items in
+                    let scores = UnsafeMutablePointer<Float>.allocate(capacity: block * lk)
+                    defer { scores.deallocate() }
+                    for item in items {
+                        let pair = item / blocksPerHead, i0 = (item % blocksPerHead) * block
+                        let (b, h) = (pair / heads, pair % heads)
+                        let rows = min(block, lq - i0)
+                        let rowOffset = (b * lq + i0) * width + h * d
+                        ExactGEMM.serial(rows: 0..<rows, panels: 0..<keyPanels, n: lk, k: d, a: qs.pointer + rowOffset,
+                                         lda: width, b: kp.pointer + pair * kPanelSize, c: scores, ldc: lk, bias: nil)
+                        for r in 0..<rows {
+                            let row = scores + r * lk
+                            for j in 0..<lk { row[j] = row[j] * scale }
+                            Self.softmaxRow(row, row, lk)
+                        }
+                        ExactGEMM.serial(rows: 0..<rows, panels: 0..<valuePanels, n: d, k: lk, a: scores, lda: lk,
+                                         b: vp.pointer + pair * vPanelSize, c: os.pointer + rowOffset, ldc: width, bias: nil)
+                    }
+                }
+            }
+        }
+        return Tensor(shape: q.shape, data: out)
+    }
+}

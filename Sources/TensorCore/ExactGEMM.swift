@@ -1,0 +1,172 @@
+// The exact GEMM (NUMERICS.md rule 1): C[i, j] = fma(a[i,K-1], b[K-1,j], … fma(a[i,0], b[0,j], +0.0)) (+ bias[j]).
+//
+// BLIS-style blocking with a 6×16 register tile (12 SIMD8 accumulators; per k: 2 B loads, 6 broadcasts, 12 FMAs).
+// B comes pre-packed in 16-column panels ([K][16] per panel, see PackedLinear). A is packed per (mc × kc) block
+// into 6-row micro-panels ([kc][6]). K is blocked by kc; between blocks the accumulator goes through C in memory
+// as a Float (store, later load and continue), which is exact, so every element is ONE sequential fma chain
+// over k ascending whatever the block sizes. Bias is added once, after the last block. Threads own disjoint
+// row ranges (or panel ranges when there are few rows): the result is identical at every thread count.
+
+enum ExactGEMM {
+    static let mr = 6
+    static let nr = PackedLinear.panelWidth  // 16
+    /// K block: a 16-wide B micro-panel of kc rows (16 KiB) stays in L1 while the 6-row A panels stream by.
+    static let kc = 256
+    /// M block: the packed A block (mc × kc floats, 192 KiB) stays in L2.
+    static let mc = 192
+
+    /// C rows 0..<m, columns 0..<n (row stride ldc) = A (row stride lda) · B (panels, K = k) (+ bias).
+    /// `bias`, when given, is padded to a multiple of 16. Runs on up to `threads` workers.
+    static func multiply(m: Int, n: Int, k: Int, a: UnsafePointer<Float>, lda: Int, panels: UnsafePointer<Float>,
+                         c: UnsafeMutablePointer<Float>, ldc: Int, bias: UnsafePointer<Float>?, threads: Int) {
+        guard m > 0, n > 0 else { return }
+        let panelCount = (n + nr - 1) / nr
+        let (ap, bp, cp) = (SendableConstPointer(a), SendableConstPointer(panels), SendablePointer(c))
+        let biasPointer = bias.map { SendableConstPointer($0) }
+        let rowBlocks = (m + mr - 1) / mr
+        // Split rows when each worker gets several 6-row tiles; otherwise split the 16-column panels.
+        if rowBlocks >= 2 * threads || panelCount < threads {
+            Parallel.forRanges(rowBlocks, threads: threads) { blocks in
+                let rows = blocks.lowerBound * mr ..< min(m, blocks.upperBound * mr)
+                serial(rows: rows, panels: 0..<panelCount, n: n, k: k, a: ap.pointer, lda: lda, b: bp.pointer,
+                       c: cp.pointer, ldc: ldc, bias: biasPointer?.pointer)
+            }
+        } else {
+            Parallel.forRanges(panelCount, threads: threads) { panelRange in
+                serial(rows: 0..<m, panels: panelRange, n: n, k: k, a: ap.pointer, lda: lda, b: bp.pointer,
+                       c: cp.pointer, ldc: ldc, bias: biasPointer?.pointer)
+            }
+        }
+    }
+
+    /// One worker's share: C[rows, panels] on the calling thread.
+    static func serial(rows: Range<Int>, panels: Range<Int>, n: Int, k: Int, a: UnsafePointer<Float>, lda: Int,
+                       b: UnsafePointer<Float>, c: UnsafeMutablePointer<Float>, ldc: Int, bias: UnsafePointer<Float>?) {
+        if k == 0 {
+            // Empty chain: +0.0, then the bias add.
+            for i in rows {
+                for j in panels.lowerBound * nr ..< min(n, panels.upperBound * nr) {
+                    c[i * ldc + j] = bias.map { 0 + $0[j] } ?? 0
+                }
+            }
+            return
+        }
+        let blockRows = min(mc, rows.count)
+        let packedA = UnsafeMutablePointer<Float>.allocate(capacity: ((blockRows + mr - 1) / mr) * mr * min(kc, k))
+        defer { packedA.deallocate() }
+        var tile = SIMDTile()
+        var pc = 0
+        while pc < k {
+            let kb = min(kc, k - pc)
+            let first = pc == 0, last = pc + kb == k
+            var ic = rows.lowerBound
+            while ic < rows.upperBound {
+                let mb = min(mc, rows.upperBound - ic)
+                packA(a + ic * lda + pc, lda: lda, rows: mb, kb: kb, into: packedA)
+                for p in panels {
+                    let bPanel = b + p * k * nr + pc * nr
+                    let cols = min(nr, n - p * nr)
+                    let panelBias = last ? bias.map { $0 + p * nr } : nil
+                    var ir = 0
+                    while ir < mb {
+                        let rowsHere = min(mr, mb - ir)
+                        let cTile = c + (ic + ir) * ldc + p * nr
+                        let aPanel = UnsafePointer(packedA + ir * kb)
+                        if rowsHere == mr && cols == nr {
+                            microKernel(kb, aPanel, bPanel, cTile, ldc, first, panelBias)
+                        } else {
+                            tile.run(kb, aPanel, bPanel, cTile, ldc, rows: rowsHere, cols: cols, first, panelBias)
+                        }
+                        ir += mr
+                    }
+                }
+                ic += mb
+            }
+            pc += kb
+        }
+    }
+
+    /// A[rows, kb] (row stride lda) -> micro-panels of 6 rows, each [kb][6]; missing rows are zero.
+    @inline(__always)
+    static func packA(_ a: UnsafePointer<Float>, lda: Int, rows: Int, kb: Int, into dst: UnsafeMutablePointer<Float>) {
+        var ir = 0
+        while ir < rows {
+            let panel = dst + ir * kb
+            let here = min(mr, rows - ir)
+            for r in 0..<mr {
+                if r < here {
+                    let src = a + (ir + r) * lda
+                    for kk in 0..<kb { panel[kk * mr + r] = src[kk] }
+                } else {
+                    for kk in 0..<kb { panel[kk * mr + r] = 0 }
+                }
+            }
+            ir += mr
+        }
+    }
+
+    /// The 6×16 register tile: C (6 rows at stride ldc, 16 columns) continues its fma chains over kb more k.
+    @inline(__always)
+    static func microKernel(_ kb: Int, _ a: UnsafePointer<Float>, _ b: UnsafePointer<Float>,
+                            _ c: UnsafeMutablePointer<Float>, _ ldc: Int, _ first: Bool, _ bias: UnsafePointer<Float>?) {
+        typealias V = SIMD8<Float>
+        @inline(__always) func load(_ p: UnsafePointer<Float>) -> V { UnsafeRawPointer(p).loadUnaligned(as: V.self) }
+        @inline(__always) func store(_ v: V, _ p: UnsafeMutablePointer<Float>) { UnsafeMutableRawPointer(p).storeBytes(of: v, as: V.self) }
+        var c00 = V(), c01 = V(), c10 = V(), c11 = V(), c20 = V(), c21 = V()
+        var c30 = V(), c31 = V(), c40 = V(), c41 = V(), c50 = V(), c51 = V()
+        if !first {
+            c00 = load(c); c01 = load(c + 8)
+            c10 = load(c + ldc); c11 = load(c + ldc + 8)
+            c20 = load(c + 2 * ldc); c21 = load(c + 2 * ldc + 8)
+            c30 = load(c + 3 * ldc); c31 = load(c + 3 * ldc + 8)
+            c40 = load(c + 4 * ldc); c41 = load(c + 4 * ldc + 8)
+            c50 = load(c + 5 * ldc); c51 = load(c + 5 * ldc + 8)
+        }
+        var ap = a, bp = b
+        for _ in 0..<kb {
+            let b0 = load(bp), b1 = load(bp + 8)
+            var x = V(repeating: ap[0])
+            c00 = c00.addingProduct(x, b0); c01 = c01.addingProduct(x, b1)
+            x = V(repeating: ap[1])
+            c10 = c10.addingProduct(x, b0); c11 = c11.addingProduct(x, b1)
+            x = V(repeating: ap[2])
+            c20 = c20.addingProduct(x, b0); c21 = c21.addingProduct(x, b1)
+            x = V(repeating: ap[3])
+            c30 = c30.addingProduct(x, b0); c31 = c31.addingProduct(x, b1)
+            x = V(repeating: ap[4])
+            c40 = c40.addingProduct(x, b0); c41 = c41.addingProduct(x, b1)
+            x = V(repeating: ap[5])
+            c50 = c50.addingProduct(x, b0); c51 = c51.addingProduct(x, b1)
+            ap += mr
+            bp += nr
+        }
+        if let bias {
+            let b0 = load(bias), b1 = load(bias + 8)
+            c00 += b0; c01 += b1; c10 += b0; c11 += b1; c20 += b0; c21 += b1
+            c30 += b0; c31 += b1; c40 += b0; c41 += b1; c50 += b0; c51 += b1
+        }
+        store(c00, c); store(c01, c + 8)
+        store(c10, c + ldc); store(c11, c + ldc + 8)
+        store(c20, c + 2 * ldc); store(c21, c + 2 * ldc + 8)
+        store(c30, c + 3 * ldc); store(c31, c + 3 * ldc + 8)
+        store(c40, c + 4 * ldc); store(c41, c + 4 * ldc + 8)
+        store(c50, c + 5 * ldc); store(c51, c + 5 * ldc + 8)
+    }
+
+    /// Edge tiles (fewer than 6 rows or 16 columns) run the same kernel on a private 6×16 copy.
+    struct SIMDTile {
+        var buffer = [Float](repeating: 0, count: mr * nr)
+
+        mutating func run(_ kb: Int, _ a: UnsafePointer<Float>, _ b: UnsafePointer<Float>, _ c: UnsafeMutablePointer<Float>,
+                          _ ldc: Int, rows: Int, cols: Int, _ first: Bool, _ bias: UnsafePointer<Float>?) {
+            buffer.withUnsafeMutableBufferPointer { t in
+                let tp = t.baseAddress!
+                if !first {
+                    for r in 0..<rows { for j in 0..<cols { tp[r * nr + j] = c[r * ldc + j] } }
+                }
+                ExactGEMM.microKernel(kb, a, b, tp, nr, first, bias)
+                for r in 0..<rows { for j in 0..<cols { c[r * ldc + j] = tp[r * nr + j] } }
+            }
+        }
+    }
+}

@@ -1,0 +1,37 @@
+// Threads split OUTPUTS (NUMERICS.md rule 4): each worker owns a contiguous range of whole output items, so
+// results never depend on how many workers there are.
+import Dispatch
+
+/// A raw pointer that may cross into worker closures; the caller guarantees workers touch disjoint elements.
+struct SendablePointer<T>: @unchecked Sendable {
+    let pointer: UnsafeMutablePointer<T>
+    init(_ pointer: UnsafeMutablePointer<T>) { self.pointer = pointer }
+}
+
+struct SendableConstPointer<T>: @unchecked Sendable {
+    let pointer: UnsafePointer<T>
+    init(_ pointer: UnsafePointer<T>) { self.pointer = pointer }
+}
+
+enum Parallel {
+    /// Calls `body` on up to `threads` contiguous, disjoint sub-ranges covering 0..<count (in parallel when
+    /// there is more than one). `minimumPerThread` keeps tiny jobs on the calling thread.
+    static func forRanges(_ count: Int, threads: Int, minimumPerThread: Int = 1,
+                          _ body: @Sendable (Range<Int>) -> Void) {
+        guard count > 0 else { return }
+        let workers = max(1, min(threads, count / max(minimumPerThread, 1)))
+        if workers == 1 { body(0..<count); return }
+        DispatchQueue.concurrentPerform(iterations: workers) { w in
+            body(count * w / workers ..< count * (w + 1) / workers)
+        }
+    }
+}
+
+extension UnsafeBufferPointer where Element == Float {
+    /// The base address, or a dangling non-null pointer for an empty buffer (kernels never read it then).
+    var base: UnsafePointer<Float> { baseAddress ?? UnsafePointer(bitPattern: MemoryLayout<Float>.alignment)! }
+}
+
+extension UnsafeMutableBufferPointer where Element == Float {
+    var base: UnsafeMutablePointer<Float> { baseAddress ?? UnsafeMutablePointer(bitPattern: MemoryLayout<Float>.alignment)! }
+}
