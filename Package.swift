@@ -61,6 +61,7 @@ let package = Package(
                     resources: [.copy("Fixtures")], swiftSettings: cpuFlags),
         .testTarget(name: "PipelineTests", dependencies: ["Pipeline", "Models", "Formats", "TensorCore", "Numerics"],
                     exclude: ["Fixtures"], swiftSettings: cpuFlags),
-        .testTarget(name: "RecipeEngineTests", dependencies: ["RecipeEngine", "Pipeline", "Formats"], swiftSettings: cpuFlags),
+        .testTarget(name: "RecipeEngineTests", dependencies: ["RecipeEngine", "Pipeline", "Formats"], exclude: ["Recipes"],
+                    swiftSettings: cpuFlags),
     ]
 )

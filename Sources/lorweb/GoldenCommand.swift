@@ -1,5 +1,56 @@
+// lorweb golden check|update: the golden-image suite (Golden/manifest.json).
 import ArgumentParser
+import Foundation
+import RecipeEngine
+
+enum GoldenAction: String, ExpressibleByArgument, CaseIterable {
+    case check
+    case update
+}
 
 struct GoldenCommand: ParsableCommand {
-    static let configuration = CommandConfiguration(commandName: "golden", abstract: "(coming)")
+    static let configuration = CommandConfiguration(
+        commandName: "golden",
+        abstract: "Re-render the golden recipes and compare bytes (check), or rewrite them (update).",
+        discussion: "check exits 4 when any output differs or is missing. update prints what changed.")
+
+    @Argument(help: "check or update.")
+    var action: GoldenAction
+
+    @Option(help: "The golden folder (manifest.json, recipes/, images/).")
+    var root = "Golden"
+
+    @OptionGroup var engine: EngineOptions
+
+    func run() throws {
+        var options = engine.runOptions(outputDirectory: ".")
+        options.cache = nil   // goldens are always rendered fresh
+        options.previewDirectory = nil
+        options.notes = { _ in }
+        let suite = GoldenSuite(root: root)
+        switch action {
+        case .check:
+            let results = try suite.check(options: options)
+            var failed = 0
+            for result in results {
+                switch result.status {
+                case .identical:
+                    print("ok        \(result.entry.output)")
+                case .different(let actual):
+                    failed += 1
+                    print("DIFFERENT \(result.entry.output): expected \(result.entry.sha256.prefix(12)), got \(actual.prefix(12))")
+                case .missing:
+                    failed += 1
+                    print("MISSING   \(result.entry.output): \(result.entry.recipe) did not write it")
+                }
+            }
+            print("\(results.count - failed) of \(results.count) golden outputs identical")
+            if failed > 0 { throw CommandExit(code: ExitCodes.goldenMismatch) }
+        case .update:
+            let changes = try suite.update(options: options)
+            for line in changes { print(line) }
+            let count = try suite.entries().count
+            print(changes.isEmpty ? "no changes (\(count) outputs)" : "\(changes.count) change(s); manifest has \(count) outputs")
+        }
+    }
 }

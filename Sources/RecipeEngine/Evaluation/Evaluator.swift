@@ -145,7 +145,7 @@ public final class Evaluator {
                 let evaluated = try evaluate(expr)
                 values[parameter.name] = evaluated.value
                 lineage.merge(evaluated.lineage)
-                if case .name(let t) = expr { names[parameter.name] = t.lexeme }
+                names[parameter.name] = Printer.expression(expr)
             } else {
                 values[parameter.name] = parameter.defaultValue ?? .nothing
             }

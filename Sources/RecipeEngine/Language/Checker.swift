@@ -78,10 +78,11 @@ public struct Checker {
                     let where_ = statements[previous].token
                     diagnostics.error("'\(name.lexeme)' is already bound at \(where_.file.name):\(where_.location) (a name is bound once)",
                                       at: name.span)
-                } else if library.stepWords.contains(name.lexeme) || ["seed", "param", "include"].contains(name.lexeme) {
-                    diagnostics.error("'\(name.lexeme)' is a step or keyword; choose another name", at: name.span)
                 } else {
-                    bindings[name.lexeme] = index
+                    if library.stepWords.contains(name.lexeme) || ["seed", "param", "include"].contains(name.lexeme) {
+                        diagnostics.error("'\(name.lexeme)' is a step or keyword; choose another name", at: name.span)
+                    }
+                    bindings[name.lexeme] = index   // bound anyway, so its uses do not report again
                 }
             }
         }

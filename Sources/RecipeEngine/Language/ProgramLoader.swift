@@ -13,14 +13,14 @@ public enum ProgramLoader {
             return ([], diagnostics)
         }
         let file = SourceFile(name: path, text: text, directory: Paths.directory(of: path))
-        let statements = load(file: file, library: library, diagnostics: &diagnostics, chain: [path])
+        let statements = load(file: file, library: library, diagnostics: &diagnostics, chain: [canonical(path)])
         return (statements, diagnostics)
     }
 
     /// Parses a text (REPL line, embedded provenance recipe) and inlines its includes.
     public static func load(file: SourceFile, library: StepLibrary = .standard) -> ([Statement], Diagnostics) {
         var diagnostics = Diagnostics()
-        let statements = load(file: file, library: library, diagnostics: &diagnostics, chain: [file.name])
+        let statements = load(file: file, library: library, diagnostics: &diagnostics, chain: [canonical(Paths.join(file.directory, Paths.fileName(of: file.name)))])
         return (statements, diagnostics)
     }
 
@@ -39,8 +39,8 @@ public enum ProgramLoader {
                 diagnostics.error("includes nested too deeply (more than \(maxIncludeDepth))", at: keyword.span)
                 continue
             }
-            if chain.contains(path) {
-                diagnostics.error("include cycle: \((chain + [path]).joined(separator: " -> "))", at: pathToken.span)
+            if chain.contains(canonical(path)) {
+                diagnostics.error("include cycle: \(file.name) includes \(path), which is already being read", at: pathToken.span)
                 continue
             }
             guard let text = readText(path) else {
@@ -48,7 +48,7 @@ public enum ProgramLoader {
                 continue
             }
             let included = SourceFile(name: path, text: text, directory: Paths.directory(of: path))
-            out += load(file: included, library: library, diagnostics: &diagnostics, chain: chain + [path])
+            out += load(file: included, library: library, diagnostics: &diagnostics, chain: chain + [canonical(path)])
         }
         return out
     }
@@ -101,6 +101,11 @@ public enum ProgramLoader {
             out[index] = .param(keyword: keyword, name: nameToken, value: value)
         }
         return (out, diagnostics)
+    }
+
+    /// An absolute, normalised path: include cycles compare these.
+    static func canonical(_ path: String) -> String {
+        URL(fileURLWithPath: path).standardizedFileURL.path
     }
 
     static func isLiteral(_ e: Expr) -> Bool {

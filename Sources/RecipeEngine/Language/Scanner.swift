@@ -42,7 +42,7 @@ public struct Scanner {
     private mutating func advance() -> Unicode.Scalar {
         let c = scalars[current]
         current += 1
-        offset += String(c).utf8.count
+        offset += c.value < 0x80 ? 1 : c.value < 0x800 ? 2 : c.value < 0x10000 ? 3 : 4
         if c == "\n" { line += 1; column = 1 } else { column += 1 }
         return c
     }
@@ -118,6 +118,7 @@ public struct Scanner {
         }
         guard peek() == "\"" else {
             error("unterminated string (a string ends with \" on the same line)", length: current - start)
+            _ = add(.string)
             return
         }
         advance()
@@ -144,11 +145,13 @@ public struct Scanner {
         if let c = peek(), Self.isLetter(c) || c == "_" {
             while let c = peek(), Self.isLetter(c) || Self.isDigit(c) || c == "_" { advance() }
             error("malformed number '\(lexeme)'", length: current - start)
+            _ = add(.number)   // keep the token so the parser does not report the line again
             return
         }
         let text = lexeme
         guard let value = Double(text), value.isFinite else {
             error("number '\(text.prefix(40))' is out of range", length: current - start)
+            _ = add(.number)
             return
         }
         var token = add(.number)

@@ -1,10 +1,11 @@
 // Images in and out: load image, save (PNG with provenance, or a table as CSV/Markdown), to image.
+import Figures
 import Formats
 import Foundation
 import TensorCore
 
 enum ImageSteps {
-    static let all: [StepDefinition] = [loadImage, save, toImage]
+    static let all: [StepDefinition] = [loadImage, save, resize, toImage]
 
     static let loadImage = StepDefinition(
         "load image",
@@ -39,8 +40,8 @@ enum ImageSteps {
             case .table(let table)?:
                 let text: String
                 switch Paths.fileExtension(of: path) {
-                case "csv": text = TableFormat.csv(table)
-                case "md", "markdown": text = TableFormat.markdown(table)
+                case "csv": text = Table.csv(header: table.columns, rows: table.rows)
+                case "md", "markdown": text = Table.markdown(header: table.columns, rows: table.rows)
                 default: throw StepError.argument("path", "a table is saved as .csv or .md")
                 }
                 try Data(text.utf8).write(to: URL(fileURLWithPath: path), options: .atomic)
@@ -59,6 +60,31 @@ enum ImageSteps {
         let stem = ext.isEmpty ? path : String(path.dropLast(ext.count + 1))
         return "\(stem)-\(context.broadcastIndex)" + (ext.isEmpty ? "" : ".\(ext)")
     }
+
+    static let resize = StepDefinition(
+        "resize",
+        parameters: [
+            StepParameter("image", .image, doc: "the image"),
+            StepParameter("width", .integer, doc: "new width in pixels"),
+            StepParameter("height", .integer, default: .number(0), doc: "new height (0: same as width)"),
+            StepParameter("filter", .string, positional: false, default: .string("bicubic"),
+                          choices: ResizeFilter.allCases.map(\.rawValue), doc: "resampling filter (Pillow-compatible)"),
+        ],
+        result: .image,
+        doc: "Resamples an image with host-computed filter weights (bit-identical to Pillow).",
+        example: "small = resize a 32 filter: \"lanczos\"", cacheable: true) { args, _ in
+            let image = try args.image("image")
+            let width = try args.int("width")
+            var height = try args.int("height")
+            if height == 0 { height = width }
+            guard (1...8192).contains(width) else { throw StepError.argument("width", "must be from 1 to 8192") }
+            guard (1...8192).contains(height) else { throw StepError.argument("height", "must be from 1 to 8192") }
+            guard image.width > 0, image.height > 0 else { throw StepError.argument("image", "the image is empty") }
+            guard let filter = ResizeFilter(rawValue: try args.string("filter")) else {
+                throw StepError.argument("filter", "unknown filter")
+            }
+            return .image(ImageResize.resize(image, width: width, height: height, filter: filter))
+        }
 
     static let toImage = StepDefinition(
         "to image",
@@ -102,23 +128,5 @@ enum ImageSteps {
             }
         }
         return RGBImage(width: width, height: height, pixels: pixels)
-    }
-}
-
-/// Tables as text (RFC 4180 CSV; GitHub Markdown).
-public enum TableFormat {
-    public static func csv(_ t: TableValue) -> String {
-        func field(_ s: String) -> String {
-            s.contains(where: { $0 == "," || $0 == "\"" || $0 == "\n" }) ? "\"" + s.replacingOccurrences(of: "\"", with: "\"\"") + "\"" : s
-        }
-        return ([t.columns] + t.rows).map { $0.map(field).joined(separator: ",") }.joined(separator: "\n") + "\n"
-    }
-
-    public static func markdown(_ t: TableValue) -> String {
-        func cell(_ s: String) -> String { s.replacingOccurrences(of: "|", with: "\\|").replacingOccurrences(of: "\n", with: " ") }
-        var lines = ["| " + t.columns.map(cell).joined(separator: " | ") + " |",
-                     "|" + String(repeating: "---|", count: t.columns.count)]
-        for row in t.rows { lines.append("| " + row.map(cell).joined(separator: " | ") + " |") }
-        return lines.joined(separator: "\n") + "\n"
     }
 }

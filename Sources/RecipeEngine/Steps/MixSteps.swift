@@ -1,4 +1,5 @@
 // Editing a mix: interpolate between two, keep the top k per layer, scale.
+import Numerics
 import Pipeline
 
 enum MixSteps {
@@ -79,15 +80,4 @@ enum MixSteps {
             m.coefficients = m.coefficients.map { $0.map { $0 * f } }
             return .mix(m)
         }
-}
-
-/// NUMERICS.md rule 2: eight lanes over i mod 8, ascending, then halving.
-enum CanonicalSum {
-    static func sum(_ x: [Float]) -> Float {
-        var lanes = [Float](repeating: 0, count: 8)
-        for (i, v) in x.enumerated() { lanes[i % 8] = lanes[i % 8] + v }
-        for l in 0..<4 { lanes[l] = lanes[l] + lanes[l + 4] }
-        for l in 0..<2 { lanes[l] = lanes[l] + lanes[l + 2] }
-        return lanes[0] + lanes[1]
-    }
 }

@@ -4,22 +4,23 @@
 public struct StepLibrary: Sendable {
     public let steps: [StepDefinition]
     private let byName: [String: Int]
+    public let names: [String]
+    /// First words of step names: not usable as binding names (a line starting with one is a step).
+    public let stepWords: Set<String>
 
     public init(steps: [StepDefinition]) {
         self.steps = steps
         var byName: [String: Int] = [:]
         for (i, step) in steps.enumerated() { byName[step.name] = i }
         self.byName = byName
+        self.names = steps.map(\.name)
+        self.stepWords = Set(steps.compactMap { $0.name.split(separator: " ").first.map(String.init) })
     }
 
     public static let standard = StepLibrary(steps:
         ModelSteps.all + ImageSteps.all + NoiseSteps.all + TensorSteps.all + MixSteps.all
-        + FigureSteps.all + UtilitySteps.all)
+        + ProceduralSteps.all + FigureSteps.all + UtilitySteps.all)
 
-    public var names: [String] { steps.map(\.name) }
-
-    /// First words of step names: not usable as binding names (a line starting with one is a step).
-    public var stepWords: Set<String> { Set(steps.compactMap { $0.name.split(separator: " ").first.map(String.init) }) }
 
     public func step(named name: String) -> StepDefinition? {
         byName[name].map { steps[$0] }

@@ -13,7 +13,7 @@ enum UtilitySteps {
         doc: "Prints a one-line description: image size, pixel hash and a preview PNG; tensor shape and statistics; the top coefficients of a mix; lists and numbers as text.",
         example: "show mix") { args, context in
             let value = args.values["value"] ?? .nothing
-            let name = context.argumentNames["value"] ?? Printer.literal(value) ?? "value"
+            let name = context.argumentNames["value"] ?? "value"
             context.emit("\(name) = \(Previews.describe(value, name: name, options: context.options))")
             return .nothing
         }

@@ -25,7 +25,7 @@ public enum ValueDescription {
             if let literal = Printer.literal(value), literal.count <= 120 { return literal }
             let kinds = Set(items.map(\.kindName))
             let head = items.prefix(3).map { summary($0) }.joined(separator: "; ")
-            return "list of \(items.count) \(kinds.count == 1 ? kinds.first! : "values"): [\(head)\(items.count > 3 ? "; ..." : "")]"
+            return "list of \(items.count) \(kinds.count == 1 ? kinds.first! + "s" : "values"): [\(head)\(items.count > 3 ? "; ..." : "")]"
         }
     }
 

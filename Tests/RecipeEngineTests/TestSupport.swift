@@ -1,0 +1,62 @@
+// Shared helpers for the recipe tests: paths in the repository, scratch folders, running text.
+import Foundation
+import RecipeEngine
+import XCTest
+
+enum TestPaths {
+    /// The repository root, from this file's location.
+    static var repository: String {
+        var url = URL(fileURLWithPath: #filePath)
+        for _ in 0..<3 { url.deleteLastPathComponent() }
+        return url.path
+    }
+
+    static var conformance: String { repository + "/Tests/RecipeEngineTests/Recipes" }
+    static var golden: String { repository + "/Golden" }
+
+    /// The built `lorweb` binary (release first: `make test` builds it), or nil.
+    static var binary: String? {
+        for configuration in ["release", "debug"] {
+            let path = repository + "/.build/\(configuration)/lorweb"
+            if FileManager.default.isExecutableFile(atPath: path) { return path }
+        }
+        return nil
+    }
+
+    static func scratch(_ label: String = "t") throws -> String {
+        let path = NSTemporaryDirectory() + "lorweb-test-\(label)-" + UUID().uuidString
+        try FileManager.default.createDirectory(atPath: path, withIntermediateDirectories: true)
+        return path
+    }
+}
+
+/// Collects `show` lines and notes from a run (thread-safe: the callbacks are @Sendable).
+final class OutputLog: @unchecked Sendable {
+    private let lock = NSLock()
+    private var _lines: [String] = []
+    var lines: [String] { lock.lock(); defer { lock.unlock() }; return _lines }
+    func append(_ line: String) { lock.lock(); _lines.append(line); lock.unlock() }
+}
+
+extension RunOptions {
+    static func testing(out: String, log: OutputLog = OutputLog(), cache: StepCache? = nil, threads: Int = 2) -> RunOptions {
+        RunOptions(execution: .init(threads: threads, device: "cpu"), outputDirectory: out, cache: cache,
+                   output: { log.append($0) })
+    }
+}
+
+/// Runs recipe text as if it were the file `dir/name` (relative paths resolve in `dir`).
+@discardableResult
+func runRecipe(_ text: String, in dir: String, name: String = "test.recipe", options: RunOptions,
+               overrides: [(name: String, value: String)] = []) throws -> RunSummary {
+    // Compiled from text under a relative name, so provenance (and bytes) do not depend on `dir`.
+    let compiled = try Recipe.compile(text: text, name: name, directory: dir, overrides: overrides)
+    return try Recipe.run(compiled, options: options)
+}
+
+/// Byte equality without dumping both arrays on failure.
+func XCTAssertSameBytes(_ a: [UInt8], _ b: [UInt8], _ message: String = "", file: StaticString = #filePath, line: UInt = #line) {
+    if a == b { return }
+    let first = zip(a, b).enumerated().first { $0.element.0 != $0.element.1 }?.offset ?? min(a.count, b.count)
+    XCTFail("bytes differ (\(a.count) vs \(b.count) bytes, first difference at \(first)) \(message)", file: file, line: line)
+}
