@@ -36,8 +36,10 @@ struct AnalogiesCommand: ParsableCommand {
     var out: String
 
     func validate() throws {
-        guard count >= 0 else { throw ValidationError("--count must be 0 or more, got \(count)") }
-        guard first >= 0 else { throw ValidationError("--first must be 0 or more, got \(first)") }
+        guard (0...10_000_000).contains(count) else { throw ValidationError("--count must be in 0...10000000, got \(count)") }
+        guard (0...1_000_000_000_000).contains(first) else {
+            throw ValidationError("--first must be in 0...1000000000000, got \(first)")
+        }
         guard AnalogyGenerator.sizeRange.contains(size) else {
             throw ValidationError("--size must be in \(AnalogyGenerator.sizeRange.lowerBound)...\(AnalogyGenerator.sizeRange.upperBound), got \(size)")
         }
