@@ -36,3 +36,15 @@ final class StepTableTests: XCTestCase {
         XCTAssertEqual(table.split(separator: "\n").count, 2 + StepLibrary.standard.steps.count)
     }
 }
+
+/// The shipped example recipes (README commands) must pass the checker: names, types, files.
+final class ExampleRecipeTests: XCTestCase {
+    func testExampleRecipesCheck() throws {
+        let folder = TestPaths.repository + "/Recipes"
+        let names = try FileManager.default.contentsOfDirectory(atPath: folder).filter { $0.hasSuffix(".recipe") }.sorted()
+        XCTAssertTrue(names.contains("quickstart.recipe"))
+        for name in names {
+            XCTAssertNoThrow(try Recipe.compile(path: folder + "/" + name), name)
+        }
+    }
+}
