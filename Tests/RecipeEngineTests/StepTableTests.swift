@@ -48,3 +48,14 @@ final class ExampleRecipeTests: XCTestCase {
         }
     }
 }
+
+/// The README's step table is generated from the step table; it must not drift.
+final class ReadmeStepTableTests: XCTestCase {
+    func testReadmeCarriesTheCurrentStepTable() throws {
+        let table = StepLibrary.standard.markdownTable()
+        let candidates = ["README-recipes.md", "README.md"].map { TestPaths.repository + "/" + $0 }
+        let texts = candidates.compactMap { try? String(contentsOfFile: $0, encoding: .utf8) }
+        XCTAssertTrue(texts.contains { $0.contains(table) },
+                      "regenerate the README step table with `lorweb steps --markdown`")
+    }
+}
