@@ -24,6 +24,10 @@ final class PNGFileTests: XCTestCase {
         // Same pixels and text give the same bytes.
         try PNGFile.write(image, to: dir.file("again.png"), text: text)
         XCTAssertEqual(readBytes(path), readBytes(dir.file("again.png")))
+        // For a manual interop check with other readers (e.g. Pillow): FORMATS_EXPORT_DIR=/some/dir.
+        if let export = ProcessInfo.processInfo.environment["FORMATS_EXPORT_DIR"] {
+            try PNGFile.write(image, to: export + "/text_roundtrip.png", text: text)
+        }
     }
 
     func testRGBARoundTrip() throws {
