@@ -82,7 +82,7 @@ final class PNGFileTests: XCTestCase {
         let before = readBytes(path)
         var random = TestRandom(state: 7)
         let noisy = random.image(width: 120, height: 120)  // incompressible: ~43 KB
-        try withFileSizeLimit(4096) {
+        withFileSizeLimit(4096) {
             assertFormatError(path, "PNG write failed") { try PNGFile.write(noisy, to: path) }
         }
         XCTAssertEqual(readBytes(path), before)
