@@ -67,6 +67,23 @@ final class FluxConfigAndAuditTests: XCTestCase {
         }
     }
 
+    func testLoadsADiffusersTransformerFolder() throws {
+        // transformer/ layout: config.json + diffusion_pytorch_model.safetensors.
+        let folder = NSTemporaryDirectory() + "flux_folder_\(getpid())"
+        let fm = FileManager.default
+        try fm.createDirectory(atPath: folder, withIntermediateDirectories: true)
+        defer { try? fm.removeItem(atPath: folder) }
+        try fm.copyItem(atPath: FluxFixtures.path("flux_odd.config.json"), toPath: folder + "/config.json")
+        try fm.copyItem(atPath: FluxFixtures.path("flux_odd.weights.safetensors"),
+                        toPath: folder + "/diffusion_pytorch_model.safetensors")
+        var model = try FluxTransformer.load(folder: folder)
+        XCTAssertEqual(model.config.outputChannels, 3)
+        let io = try FluxFixtures.open("flux_odd.io.safetensors")
+        model.timestepFrequencies = try io.tensor("timestep_freqs").data
+        let out = try FluxFixtures.forward(model, io: io, prefix: "kontext.", outputTokens: 7, backend: FluxFixtures.backend)
+        assertClose(out, try io.tensor("kontext.output"), atol: 2e-5, "odd shapes loaded from a folder")
+    }
+
     func testWrongShapeNamesKeyAndBothShapes() throws {
         let config = try FluxTransformerConfig.load(path: FluxFixtures.path("flux_tiny_guidance.config.json"))
         var shapes = FluxWeightKeys.expectedShapes(config)
