@@ -154,3 +154,38 @@ final class CommandLineTests: XCTestCase {
         XCTAssertEqual(quiet.err, "")
     }
 }
+
+/// Ctrl-C (SIGINT) in the REPL stops the running step and keeps the session.
+final class ReplInterruptTests: XCTestCase {
+    func testSigintCancelsTheRunningStepAndKeepsTheSession() throws {
+        guard let binary = TestPaths.binary else { return XCTFail("lorweb is not built") }
+        let dir = try TestPaths.scratch("sigint")
+        let process = Process()
+        process.executableURL = URL(fileURLWithPath: binary)
+        process.arguments = ["repl", "--no-cache"]
+        process.currentDirectoryURL = URL(fileURLWithPath: dir)
+        let input = Pipe(), output = Pipe(), error = Pipe()
+        process.standardInput = input
+        process.standardOutput = output
+        process.standardError = error
+        try process.run()
+        // A long broadcast: hundreds of large noise tensors (minutes if nothing stops it).
+        input.fileHandleForWriting.write(Data("kept = [1, 2]\nslow = noise [1024, 1024] seed: 1..500\n".utf8))
+        Thread.sleep(forTimeInterval: 1.5)
+        kill(process.processIdentifier, SIGINT)
+        input.fileHandleForWriting.write(Data("show kept\nafter = [3]\nshow after\n:quit\n".utf8))
+        try input.fileHandleForWriting.close()
+        let deadline = Date().addingTimeInterval(60)
+        while process.isRunning && Date() < deadline { Thread.sleep(forTimeInterval: 0.1) }
+        if process.isRunning {
+            process.terminate()
+            return XCTFail("the REPL did not stop the step after SIGINT")
+        }
+        let out = String(decoding: output.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
+        let err = String(decoding: error.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
+        XCTAssertTrue(err.contains("interrupted; the session is kept"), err)
+        XCTAssertTrue(out.contains("kept = [1, 2]"), out)
+        XCTAssertTrue(out.contains("after = [3]"), out)
+        XCTAssertEqual(process.terminationStatus, 1, "a piped session with a failed line exits 1")
+    }
+}
