@@ -101,6 +101,11 @@ final class FluxConfigAndAuditTests: XCTestCase {
         XCTAssertEqual(model.count, 1160)
         XCTAssertEqual(model.reduce(0) { $0 + $1.shape.reduce(1, *) }, 11_901_408_320)
         XCTAssertEqual(Set(model.map(\.key)).count, 1160)
+        // Strict loading accepts exactly these keys and shapes: it gets past the audit and stops at the first
+        // data read (x_embedder), which a shape-only source refuses.
+        XCTAssertThrowsError(try FluxTransformer(config: config, weights: ShapeOnlySource(model.map { ($0.key, $0.shape) }, dtype: .bf16))) {
+            XCTAssertTrue("\($0)".contains("x_embedder: shape-only source: x_embedder.weight has no data"), "\($0)")
+        }
 
         // The official basis: N=32, r=4, K=128, Q=2304 on all 494 block Linears, F16.
         let adapted = FluxWeightKeys.adaptedLinears(config)
