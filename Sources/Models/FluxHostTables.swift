@@ -32,6 +32,18 @@ public enum FluxHostTables {
         return Tensor(shape: [scaledTimesteps.count, 2 * half], data: data)
     }
 
+    /// Position ids of a packed token grid (pipeline `_prepare_latent_image_ids`): token n = r·cols + c gets
+    /// [index, r, c]; index 0 for noise tokens, 1 for Kontext context tokens (flux.md §2.3-2.4). [rows·cols, 3].
+    public static func imageIds(rows: Int, cols: Int, index: Float = 0) -> Tensor {
+        Tensor(shape: [rows * cols, 3]) { i in
+            let (n, axis) = (i / 3, i % 3)
+            return axis == 0 ? index : Float(axis == 1 ? n / cols : n % cols)
+        }
+    }
+
+    /// Text ids: all zeros (identity rotation), [count, 3].
+    public static func textIds(count: Int) -> Tensor { Tensor(zeros: [count, 3]) }
+
     /// FluxPosEmbed (theta 10000) for position ids [S, axes]: per axis a of width d_a,
     /// ω_j = 1 / 10000^(2j/d_a), θ = pos · ω_j in f64, cos/sin rounded to f32 and repeat-interleaved
     /// (entries 2j and 2j+1 share θ_j); axes concatenated. Returns (cos, sin), each [S, Σ d_a].

@@ -1,73 +1,29 @@
-// NUMERICS.md rule 2 (all sums that are not dot products), in ONE place for this module.
-// Lane l (0...7) adds the elements i ≡ l (mod 8) in ascending i from +0.0; lanes then combine by halving:
-//   s[l] += s[l+4] (l < 4); s[l] += s[l+2] (l < 2); s[0] += s[1].
-// TODO(numerics): switch to Numerics.CanonicalSum once it is on main; keep these entry points as forwarders.
+// NUMERICS.md rule 2 (all sums that are not dot products) for this module: thin forwarders to
+// Numerics.CanonicalSum, the one implementation of the 8-lane order (lane l adds i ≡ l mod 8 ascending from
+// +0.0; lanes combine (l, l+4), (l, l+2), (0, 1)). The fused forms round each term (d*d) before adding it.
+import Numerics
 
 enum LaneSum {
-    /// Scalar form, written straight from the rule (the reference).
+    /// The rule written out literally (used by ReferenceBackend).
     static func reference(_ count: Int, _ element: (Int) -> Float) -> Float {
-        var s = [Float](repeating: 0, count: 8)
-        for i in 0..<count { s[i % 8] = s[i % 8] + element(i) }
-        for l in 0..<4 { s[l] = s[l] + s[l + 4] }
-        for l in 0..<2 { s[l] = s[l] + s[l + 2] }
-        return s[0] + s[1]
+        CanonicalSum.reference(count: count, element)
     }
 
-    /// Same order with one SIMD8 register: lane l of the register is lane l of the rule.
     @inline(__always)
     static func sum(_ p: UnsafePointer<Float>, _ count: Int) -> Float {
-        var acc = SIMD8<Float>(repeating: 0)
-        var i = 0
-        while i + 8 <= count {
-            acc += UnsafeRawPointer(p + i).loadUnaligned(as: SIMD8<Float>.self)
-            i += 8
-        }
-        var tail = SIMD8<Float>(repeating: 0)
-        var lane = 0
-        while i < count { tail[lane] = p[i]; i += 1; lane += 1 }
-        if lane > 0 {
-            // Lanes without a tail element must stay untouched (x + 0.0 would turn -0.0 into +0.0).
-            for l in 0..<lane { acc[l] = acc[l] + tail[l] }
-        }
-        return combine(acc)
+        CanonicalSum.sum(UnsafeBufferPointer(start: p, count: count))
     }
 
-    /// Sum of squares (each product rounded, then added: no FMA), same lane order.
+    /// Σ x_i² with each square rounded, then added (no FMA).
     @inline(__always)
     static func sumOfSquares(_ p: UnsafePointer<Float>, _ count: Int) -> Float {
-        var acc = SIMD8<Float>(repeating: 0)
-        var i = 0
-        while i + 8 <= count {
-            let x = UnsafeRawPointer(p + i).loadUnaligned(as: SIMD8<Float>.self)
-            acc += x * x
-            i += 8
-        }
-        var lane = 0
-        while i < count { acc[lane] = acc[lane] + p[i] * p[i]; i += 1; lane += 1 }
-        return combine(acc)
+        CanonicalSum.sum(count: count) { p[$0] * p[$0] }
     }
 
-    /// Sum of (x - c)² with d = x - c rounded, d*d rounded, then added.
+    /// Σ (x_i - c)² with d = x_i - c rounded, d*d rounded, then added.
     @inline(__always)
     static func sumOfSquaredDeviations(_ p: UnsafePointer<Float>, _ count: Int, from c: Float) -> Float {
-        var acc = SIMD8<Float>(repeating: 0)
-        let cv = SIMD8<Float>(repeating: c)
-        var i = 0
-        while i + 8 <= count {
-            let d = UnsafeRawPointer(p + i).loadUnaligned(as: SIMD8<Float>.self) - cv
-            acc += d * d
-            i += 8
-        }
-        var lane = 0
-        while i < count { let d = p[i] - c; acc[lane] = acc[lane] + d * d; i += 1; lane += 1 }
-        return combine(acc)
-    }
-
-    @inline(__always)
-    static func combine(_ v: SIMD8<Float>) -> Float {
-        let a = v.lowHalf + v.highHalf          // s[l] + s[l+4]
-        let b = a.lowHalf + a.highHalf          // s[l] + s[l+2]
-        return b[0] + b[1]
+        CanonicalSum.sum(count: count) { let d = p[$0] - c; return d * d }
     }
 }
 

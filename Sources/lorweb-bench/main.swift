@@ -9,6 +9,9 @@ struct Options {
     var out = "bench-results/bench.md"
     var reps = 5
     var full = false
+    var shapes: [(Int, Int, Int)]? = nil
+    var threads = [1, 2]
+    var cpuTime = false
 
     init(_ args: [String]) {
         var i = 1
@@ -17,8 +20,19 @@ struct Options {
             case "--out" where i + 1 < args.count: out = args[i + 1]; i += 1
             case "--reps" where i + 1 < args.count: reps = max(1, Int(args[i + 1]) ?? reps); i += 1
             case "--full": full = true
+            case "--cpu-time": cpuTime = true
+            case "--shapes" where i + 1 < args.count:
+                shapes = args[i + 1].split(separator: ",").compactMap { spec in
+                    let p = spec.split(separator: "x").compactMap { Int($0) }
+                    return p.count == 3 ? (p[0], p[1], p[2]) : nil
+                }
+                i += 1
+            case "--threads" where i + 1 < args.count:
+                threads = args[i + 1].split(separator: ",").compactMap { Int($0) }.filter { $0 > 0 }
+                i += 1
             case "--help", "-h":
-                print("usage: lorweb-bench [--out FILE] [--reps N] [--full]   (--full adds M∈{256,1024,4096} × (K,N) grid)")
+                print("usage: lorweb-bench [--out FILE] [--reps N] [--full] [--shapes MxKxN,...] [--threads 1,2]")
+                print("  --full adds the grid M∈{256,1024,4096} × (K,N) ∈ {(3072,3072), (3072,12288), (12288,3072), (15360,3072)}")
                 exit(0)
             default:
                 FileHandle.standardError.write("lorweb-bench: unknown argument \(args[i])\n".data(using: .utf8)!)
@@ -29,16 +43,23 @@ struct Options {
     }
 }
 
-func seconds(_ body: () -> Void) -> Double {
-    let start = DispatchTime.now().uptimeNanoseconds
+/// Wall-clock seconds of body(), or with `cpuTime` the CPU seconds the whole process used (all threads),
+/// which ignores time spent descheduled on a loaded machine.
+func seconds(cpuTime: Bool, _ body: () -> Void) -> Double {
+    func now() -> Double {
+        var t = timespec()
+        clock_gettime(cpuTime ? CLOCK_PROCESS_CPUTIME_ID : CLOCK_MONOTONIC, &t)
+        return Double(t.tv_sec) + Double(t.tv_nsec) / 1e9
+    }
+    let start = now()
     body()
-    return Double(DispatchTime.now().uptimeNanoseconds - start) / 1e9
+    return now() - start
 }
 
 /// (best, median) GFLOP/s over `reps` timed runs after one warm-up.
 func measure(flops: Double, reps: Int, _ body: () -> Void) -> (best: Double, median: Double) {
     body()
-    let rates = (0..<reps).map { _ in flops / seconds(body) / 1e9 }.sorted()
+    let rates = (0..<reps).map { _ in flops / seconds(cpuTime: options.cpuTime, body) / 1e9 }.sorted()
     return (rates.last!, rates[rates.count / 2])
 }
 
@@ -66,7 +87,7 @@ struct Uniform {
 var uniform = Uniform()
 
 let options = Options(CommandLine.arguments)
-var shapes = [(1024, 3072, 3072), (256, 3072, 12288)]
+var shapes = options.shapes ?? [(1024, 3072, 3072), (256, 3072, 12288)]
 if options.full {
     for m in [256, 1024, 4096] {
         for (k, n) in [(3072, 3072), (3072, 12288), (12288, 3072), (15360, 3072)] where !shapes.contains(where: { $0 == (m, k, n) }) {
@@ -83,7 +104,7 @@ for (m, k, n) in shapes {
     let wt = (0..<(k * n)).map { _ in uniform.next() }  // B = Wᵀ, [K, N] row-major for sgemm
     let layer = PackedLinear(outFeatures: n, inFeatures: k, weight: { o, i in wt[i * n + o] })
     let flops = 2.0 * Double(m) * Double(k) * Double(n)
-    for threads in [1, 2] {
+    for threads in options.threads {
         let backend = CPUBackend(threads: threads)
         let exact = measure(flops: flops, reps: options.reps) { _ = backend.linear(x, layer) }
         openblas_set_num_threads(Int32(threads))

@@ -104,7 +104,7 @@ struct ReplCommand: ParsableCommand {
             }
             print(library.help(for: step))
         case .steps:
-            for step in library.steps { print("\(step.signature)\n  \(step.doc)") }
+            print(library.overview())
         case .show(let name):
             print(try session.describe(name))
         case .vars:

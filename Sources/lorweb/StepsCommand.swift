@@ -6,8 +6,7 @@ struct StepsCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "steps",
         abstract: "List the recipe steps (signature, description, example).",
-        discussion: StepLibrary.standard.steps.map { "\($0.signature)\n  \($0.doc)\n  e.g. \($0.example)" }
-            .joined(separator: "\n"))
+        discussion: StepLibrary.standard.overview())
 
     @Argument(help: "Show one step in full.")
     var step: [String] = []
@@ -30,9 +29,6 @@ struct StepsCommand: ParsableCommand {
             print(library.help(for: definition))
             return
         }
-        for definition in library.steps {
-            print(definition.signature)
-            print("  \(definition.doc)")
-        }
+        print(library.overview())
     }
 }

@@ -24,6 +24,10 @@ final class PNGFileTests: XCTestCase {
         // Same pixels and text give the same bytes.
         try PNGFile.write(image, to: dir.file("again.png"), text: text)
         XCTAssertEqual(readBytes(path), readBytes(dir.file("again.png")))
+        // For a manual interop check with other readers (e.g. Pillow): FORMATS_EXPORT_DIR=/some/dir.
+        if let export = ProcessInfo.processInfo.environment["FORMATS_EXPORT_DIR"] {
+            try PNGFile.write(image, to: export + "/text_roundtrip.png", text: text)
+        }
     }
 
     func testRGBARoundTrip() throws {
@@ -78,7 +82,7 @@ final class PNGFileTests: XCTestCase {
         let before = readBytes(path)
         var random = TestRandom(state: 7)
         let noisy = random.image(width: 120, height: 120)  // incompressible: ~43 KB
-        try withFileSizeLimit(4096) {
+        withFileSizeLimit(4096) {
             assertFormatError(path, "PNG write failed") { try PNGFile.write(noisy, to: path) }
         }
         XCTAssertEqual(readBytes(path), before)

@@ -36,6 +36,16 @@ final class SHA256Tests: XCTestCase {
                        "ffe054fe7ae0cb6dc65c3af9b61d5209f439851db43d0ba5997337df154668eb")
     }
 
+    /// Throughput, for the report (no timing assertion: CI machines vary).
+    func testThroughputIsReported() {
+        let bytes = [UInt8](repeating: 0x5A, count: 8 << 20)
+        let start = DispatchTime.now().uptimeNanoseconds
+        let digest = SHA256.hex(bytes)
+        let seconds = Double(DispatchTime.now().uptimeNanoseconds - start) / 1e9
+        XCTAssertEqual(digest.count, 64)
+        print("SHA256: \(String(format: "%.0f", 8 / seconds)) MiB/s")
+    }
+
     func testFileHash() throws {
         let dir = TemporaryFolder()
         let bytes = (0..<3_000_000).map { UInt8(truncatingIfNeeded: $0 &* 7) }

@@ -59,4 +59,20 @@ final class SafetensorsTests: XCTestCase {
         let file = try SafetensorsFile(path: path)
         assertFormatError(path, "no tensor named \"zz\"") { _ = try file.tensor("zz") }
     }
+
+    /// A write that fails part-way (file-size limit, the same path as a full disk) reports the error,
+    /// leaves the old file byte-identical and leaves no temporary file behind.
+    func testFailedWriteKeepsOldFile() throws {
+        let dir = TemporaryFolder()
+        let path = dir.file("w.safetensors")
+        try SafetensorsWriter.write([(name: "old", tensor: Tensor(shape: [1], data: [1]))], to: path)
+        let before = readBytes(path)
+        let big = Tensor(shape: [4096], data: (0..<4096).map { Float($0) })
+        withFileSizeLimit(4096) {
+            assertFormatError(path, "write failed") { try SafetensorsWriter.write([(name: "big", tensor: big)], to: path) }
+        }
+        XCTAssertEqual(readBytes(path), before)
+        XCTAssertEqual(listFolder(dir.path), ["w.safetensors"])
+        XCTAssertEqual(try SafetensorsFile(path: path).keys, ["old"])
+    }
 }

@@ -94,3 +94,34 @@ final class FluxBasisParityTests: XCTestCase {
         }
     }
 }
+
+final class LoRWeBCheckpointConfigTests: XCTestCase {
+    func testReadsNetworkKwargs() throws {
+        let yaml = """
+        job: extension
+        config:
+          process:
+            - type: sd_trainer
+              network:
+                type: attlora   # comment
+                linear: 4
+                network_kwargs:
+                  lora_heads: 2
+                  lora_softmax: false
+                  mixing_coeffs_type: "sum"
+                  query_mode: cat-aa'b
+                  external_query_model: 'openai/clip-vit-large-patch14'
+        """
+        let config = try LoRWeBCheckpointConfig(yaml: yaml)
+        XCTAssertEqual(config.options, LoRWeBOptions(heads: 2, softmax: false, mixing: .sum))
+        XCTAssertEqual(config.queryMode, "cat-aa'b")
+        XCTAssertEqual(config.externalQueryModel, "openai/clip-vit-large-patch14")
+    }
+
+    func testMissingKeysTakeReleaseValuesAndBadValuesNameTheLine() throws {
+        XCTAssertEqual(try LoRWeBCheckpointConfig(yaml: "network:\n  linear: 4\n").options, .release)
+        XCTAssertThrowsError(try LoRWeBCheckpointConfig(yaml: "a: 1\nmixing_coeffs_type: median\n", path: "c.yaml")) {
+            XCTAssertEqual("\($0)", "c.yaml:2: mixing_coeffs_type: expected mean or sum, got \"median\"")
+        }
+    }
+}

@@ -67,6 +67,23 @@ final class FluxConfigAndAuditTests: XCTestCase {
         }
     }
 
+    func testLoadsADiffusersTransformerFolder() throws {
+        // transformer/ layout: config.json + diffusion_pytorch_model.safetensors.
+        let folder = NSTemporaryDirectory() + "flux_folder_\(getpid())"
+        let fm = FileManager.default
+        try fm.createDirectory(atPath: folder, withIntermediateDirectories: true)
+        defer { try? fm.removeItem(atPath: folder) }
+        try fm.copyItem(atPath: FluxFixtures.path("flux_odd.config.json"), toPath: folder + "/config.json")
+        try fm.copyItem(atPath: FluxFixtures.path("flux_odd.weights.safetensors"),
+                        toPath: folder + "/diffusion_pytorch_model.safetensors")
+        var model = try FluxTransformer.load(folder: folder)
+        XCTAssertEqual(model.config.outputChannels, 3)
+        let io = try FluxFixtures.open("flux_odd.io.safetensors")
+        model.timestepFrequencies = try io.tensor("timestep_freqs").data
+        let out = try FluxFixtures.forward(model, io: io, prefix: "kontext.", outputTokens: 7, backend: FluxFixtures.backend)
+        assertClose(out, try io.tensor("kontext.output"), atol: 2e-5, "odd shapes loaded from a folder")
+    }
+
     func testWrongShapeNamesKeyAndBothShapes() throws {
         let config = try FluxTransformerConfig.load(path: FluxFixtures.path("flux_tiny_guidance.config.json"))
         var shapes = FluxWeightKeys.expectedShapes(config)
@@ -84,6 +101,11 @@ final class FluxConfigAndAuditTests: XCTestCase {
         XCTAssertEqual(model.count, 1160)
         XCTAssertEqual(model.reduce(0) { $0 + $1.shape.reduce(1, *) }, 11_901_408_320)
         XCTAssertEqual(Set(model.map(\.key)).count, 1160)
+        // Strict loading accepts exactly these keys and shapes: it gets past the audit and stops at the first
+        // data read (x_embedder), which a shape-only source refuses.
+        XCTAssertThrowsError(try FluxTransformer(config: config, weights: ShapeOnlySource(model.map { ($0.key, $0.shape) }, dtype: .bf16))) {
+            XCTAssertTrue("\($0)".contains("x_embedder: shape-only source: x_embedder.weight has no data"), "\($0)")
+        }
 
         // The official basis: N=32, r=4, K=128, Q=2304 on all 494 block Linears, F16.
         let adapted = FluxWeightKeys.adaptedLinears(config)

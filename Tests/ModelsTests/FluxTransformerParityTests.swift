@@ -81,6 +81,15 @@ final class FluxTransformerParityTests: XCTestCase {
         }
     }
 
+    func testKontextIdsMatchThePipelineLayout() throws {
+        // flux_rope: 5x6 noise grid (index 0), then a 6x7 context grid (index 1); 7 zero text ids.
+        let io = try FluxFixtures.open("flux_rope.io.safetensors")
+        let ids = Tensor(shape: [72, 3], data: FluxHostTables.imageIds(rows: 5, cols: 6).data
+                                              + FluxHostTables.imageIds(rows: 6, cols: 7, index: 1).data)
+        XCTAssertEqual(ids, try io.tensor("kontext.img_ids"))
+        XCTAssertEqual(FluxHostTables.textIds(count: 7), try io.tensor("kontext.txt_ids"))
+    }
+
     func testOwnFrequencyTableStaysCloseToTorch() throws {
         // Our exp-based table differs from torch's by at most a few ulp per entry; through the t=1000 sinusoid
         // that is the documented ~3e-4 drift (flux.md §1.3; measured 2.8e-5 here), so the forward stays within 1e-3.

@@ -3,6 +3,7 @@
 import Formats
 import Foundation
 import RecipeEngine
+import TensorCore
 import XCTest
 
 final class DeterminismTests: XCTestCase {
@@ -11,7 +12,11 @@ final class DeterminismTests: XCTestCase {
         param size = 32
         quads = analogy [0, 1] size: size
         small = resize quads 16 filter: "lanczos"
-        fig = grid small cell: 24 row-labels: ["one", "two"] title: "determinism"
+        n = noise [3, 16, 16] seed: [1, 2, 3, 4]
+        speckle = to image n
+        one = pick small 0
+        two = pick small 1
+        fig = grid [speckle, one, two] cell: 24 row-labels: ["noise", "one", "two"] title: "determinism"
         save fig "out/fig.png"
         save quads "out/quad-{i}.png"
         """
@@ -73,17 +78,18 @@ final class DeterminismTests: XCTestCase {
 
     func testCacheKeyUsesFileBytesNotPaths() throws {
         let dir = try TestPaths.scratch("bytes")
-        let image = RGBImage(width: 4, height: 4, fill: (10, 20, 30))
-        try PNGFile.write(image, to: dir + "/in.png")
+        try SafetensorsWriter.write([(name: "n", tensor: Tensor(shape: [48], data: [Float](repeating: 0.25, count: 48)))],
+                                    to: dir + "/in.safetensors")
         let cache = StepCache(directory: dir + "/cache")
-        let text = "a = load image \"in.png\"\nb = resize a 8\nsave b \"out.png\"\n"
+        let text = "n = noise [4, 4, 3] source: \"file\" path: \"in.safetensors\"\nb = to image n low: 0 high: 1\nsave b \"out.png\"\n"
         try runRecipe(text, in: dir, options: .testing(out: dir, cache: cache))
         XCTAssertEqual(try runRecipe(text, in: dir, options: .testing(out: dir, cache: cache)).cacheHits, 1)
         // Same path, new bytes: the cached resize must not be used.
-        try PNGFile.write(RGBImage(width: 4, height: 4, fill: (200, 0, 0)), to: dir + "/in.png")
+        try SafetensorsWriter.write([(name: "n", tensor: Tensor(shape: [48], data: [Float](repeating: 1, count: 48)))],
+                                    to: dir + "/in.safetensors")
         let summary = try runRecipe(text, in: dir, options: .testing(out: dir, cache: cache))
         XCTAssertEqual(summary.cacheHits, 0)
-        XCTAssertEqual(Array(try PNGFile.read(path: dir + "/out.png").image.pixels.prefix(3)), [200, 0, 0])
+        XCTAssertEqual(Array(try PNGFile.read(path: dir + "/out.png").image.pixels.prefix(3)), [255, 255, 255])
     }
 
     func testSetOverridesAParamAndUnknownNamesAreErrors() throws {
@@ -150,7 +156,7 @@ final class DeterminismTests: XCTestCase {
     func testCachedRerunIsFaster() throws {
         let cacheDir = try TestPaths.scratch("cache")
         let cache = StepCache(directory: cacheDir)
-        let text = "seed 1\nquads = analogy 0..3 size: 64\nbig = resize quads 160 filter: \"lanczos\"\nfig = grid big per-row: 4 cell: 64\nsave fig \"fig.png\"\n"
+        let text = "seed 1\nn = noise [3, 128, 128] seed: 1..8\npics = to image n\nfig = grid pics per-row: 4 cell: 64\nsave fig \"fig.png\"\n"
         let dir = try TestPaths.scratch("timing")
         var start = Date()
         try runRecipe(text, in: dir, options: .testing(out: dir, cache: cache))
@@ -159,6 +165,42 @@ final class DeterminismTests: XCTestCase {
         let summary = try runRecipe(text, in: dir, options: .testing(out: dir, cache: cache))
         let cached = Date().timeIntervalSince(start)
         print(String(format: "recipe timing: fresh %.3f s, cached %.3f s (%d cache hits)", fresh, cached, summary.cacheHits))
-        XCTAssertEqual(summary.cacheHits, 4 + 16, "4 analogies and 16 resizes")
+        XCTAssertEqual(summary.cacheHits, 8, "8 noise tensors")
+    }
+}
+
+/// Random streams come from binding names and broadcast indices only.
+final class StreamTests: XCTestCase {
+    func noise(_ text: String, _ name: String) throws -> Value {
+        let compiled = try Recipe.compile(text: text, name: "s.recipe", directory: ".")
+        let evaluator = Evaluator(program: compiled.program, options: .testing(out: "."), recipeName: "s.recipe")
+        return try evaluator.value(of: name).value
+    }
+
+    func bits(_ v: Value) -> [UInt32] {
+        if case .tensor(let t) = v { return t.data.map(\.bitPattern) }
+        if case .list(let items) = v { return items.flatMap(bits) }
+        return []
+    }
+
+    func testAddingAndReorderingOtherLinesChangesNoDraw() throws {
+        let base = try noise("seed 3\nn = noise [64]\nshow n\n", "n")
+        let shuffled = try noise("seed 3\nother = noise [64]\nq = analogy 1 size: 16\nshow q\nn = noise [64]\nshow other\nshow n\n", "n")
+        XCTAssertEqual(bits(base), bits(shuffled))
+        let renamed = try noise("seed 3\nm = noise [64]\nshow m\n", "m")
+        XCTAssertNotEqual(bits(base), bits(renamed), "another binding name is another stream")
+        let reseeded = try noise("seed 4\nn = noise [64]\nshow n\n", "n")
+        XCTAssertNotEqual(bits(base), bits(reseeded))
+        let overridden = try noise("seed 4\nn = noise [64] seed: 3\nshow n\n", "n")
+        XCTAssertEqual(bits(base), bits(overridden), "seed: on the step overrides the recipe seed")
+    }
+
+    func testBroadcastIndexSelectsTheStream() throws {
+        let list = try noise("seed 3\nn = noise [[8], [8], [8]]\nshow n\n", "n")
+        guard case .list(let items) = list, items.count == 3 else { return XCTFail("expected three tensors") }
+        XCTAssertNotEqual(bits(items[0]), bits(items[1]))
+        // Element i draws stream ("n", i): the same as the canonical generator called directly.
+        let direct = CanonicalNoiseReference.normals(seed: 3, name: "n", index: 2, count: 8)
+        XCTAssertEqual(bits(items[2]), direct.map(\.bitPattern))
     }
 }

@@ -221,7 +221,11 @@ public final class Evaluator {
                 guard s >= 0, s == s.rounded(), s < 1.8e19 else { throw failure("seed must be a whole number ≥ 0", at: span) }
                 seed = UInt64(s)
             }
-            stream = StreamNames.stream(name: bindingName, index: index)
+            if case .string(let shared)? = values["stream"] {
+                stream = StreamNames.stream(name: shared, index: 0)
+            } else {
+                stream = StreamNames.stream(name: bindingName, index: index)
+            }
         }
         if let summary = step.provenanceSummary { lineage.sampling.append(summary(arguments, seed)) }
 

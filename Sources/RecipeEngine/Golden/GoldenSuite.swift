@@ -108,7 +108,7 @@ public struct GoldenSuite {
         }
         kept.sort { ($0.recipe, $0.output, $0.backend) < ($1.recipe, $1.output, $1.backend) }
         let encoder = JSONEncoder()
-        encoder.outputFormatting = [.prettyPrinted, .sortedKeys]
+        encoder.outputFormatting = [.prettyPrinted, .sortedKeys, .withoutEscapingSlashes]
         try (try encoder.encode(kept) + Data("\n".utf8)).write(to: URL(fileURLWithPath: manifestPath), options: .atomic)
         return changes
     }

@@ -76,7 +76,9 @@ public struct StepDefinition: Sendable {
         self.name = name
         self.parameters = usesRandomness
             ? parameters + [StepParameter("seed", .integer, positional: false, default: .nothing,
-                                          doc: "overrides the recipe seed for this step")]
+                                          doc: "overrides the recipe seed for this step"),
+                            StepParameter("stream", .string, positional: false, default: .nothing,
+                                          doc: "draw from this named stream (index 0) instead of the binding name and broadcast index: shared noise across a sweep")]
             : parameters
         self.result = result
         self.doc = doc

@@ -49,6 +49,33 @@ public struct StepLibrary: Sendable {
         return lines.joined(separator: "\n")
     }
 
+    /// Every step: signature, description and example, wrapped to `width` columns (`:steps`,
+    /// `lorweb steps`, `lorweb help steps`).
+    public func overview(width: Int = 78) -> String {
+        steps.map { step in
+            Self.wrap(step.signature, width: width, indent: "    ").joined(separator: "\n")
+                + "\n" + Self.wrap(step.doc, width: width, indent: "  ", first: "  ").joined(separator: "\n")
+                + "\n" + Self.wrap("e.g. " + step.example, width: width, indent: "       ", first: "  ").joined(separator: "\n")
+        }.joined(separator: "\n")
+    }
+
+    /// Greedy word wrap; continuation lines start with `indent`.
+    static func wrap(_ text: String, width: Int, indent: String, first: String = "") -> [String] {
+        var lines: [String] = []
+        var current = first
+        for word in text.split(separator: " ", omittingEmptySubsequences: false) {
+            let atStart = current == first || current == indent
+            if !atStart && current.count + 1 + word.count > width {
+                lines.append(current)
+                current = indent + word
+            } else {
+                current += (atStart ? "" : " ") + word
+            }
+        }
+        lines.append(current)
+        return lines
+    }
+
     /// The step table as Markdown (README-recipes.md and `lorweb steps --markdown`).
     public func markdownTable() -> String {
         var out = "| Step | Signature | What it does | Example |\n|---|---|---|---|\n"
