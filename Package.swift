@@ -61,7 +61,7 @@ let package = Package(
                     resources: [.copy("Fixtures")], swiftSettings: cpuFlags),
         .testTarget(name: "PipelineTests", dependencies: ["Pipeline", "Models", "Formats", "TensorCore", "Numerics"],
                     exclude: ["Fixtures"], swiftSettings: cpuFlags),
-        .testTarget(name: "RecipeEngineTests", dependencies: ["RecipeEngine", "Pipeline", "Formats", "Numerics"], exclude: ["Recipes"],
+        .testTarget(name: "RecipeEngineTests", dependencies: ["RecipeEngine", "Pipeline", "Formats", "Numerics", "TensorCore"], exclude: ["Recipes"],
                     swiftSettings: cpuFlags),
     ]
 )

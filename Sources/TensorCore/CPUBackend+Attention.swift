@@ -21,10 +21,9 @@ extension CPUBackend {
 
         let kPanelSize = PanelPacking.packedCount(k: d, n: lk), vPanelSize = PanelPacking.packedCount(k: lk, n: d)
         let pairs = batch * heads
-        let kPacked = UnsafeMutablePointer<Float>.allocate(capacity: pairs * kPanelSize)
-        let vPacked = UnsafeMutablePointer<Float>.allocate(capacity: pairs * vPanelSize)
-        defer { kPacked.deallocate(); vPacked.deallocate() }
-        let (kp, vp) = (SendablePointer(kPacked), SendablePointer(vPacked))
+        let kStorage = AlignedFloats(count: pairs * kPanelSize), vStorage = AlignedFloats(count: pairs * vPanelSize)
+        defer { withExtendedLifetime((kStorage, vStorage)) {} }
+        let (kp, vp) = (SendablePointer(kStorage.pointer), SendablePointer(vStorage.pointer))
         let threads = self.threads
 
         k.data.withUnsafeBufferPointer { kData in

@@ -47,8 +47,9 @@ public struct CPUBackend: Backend {
         let m = a.shape[0], k = a.shape[1], n = transposedB ? b.shape[0] : b.shape[1]
         var c = [Float](repeating: 0, count: m * n)
         guard m > 0, n > 0 else { return Tensor(shape: [m, n], data: c) }
-        let packed = UnsafeMutablePointer<Float>.allocate(capacity: max(1, PanelPacking.packedCount(k: k, n: n)))
-        defer { packed.deallocate() }
+        let storage = AlignedFloats(count: PanelPacking.packedCount(k: k, n: n))
+        defer { withExtendedLifetime(storage) {} }
+        let packed = storage.pointer
         a.data.withUnsafeBufferPointer { ap in
             b.data.withUnsafeBufferPointer { bp in
                 if transposedB {

@@ -30,7 +30,8 @@ enum OpenBLASGEMM {
     static func linear(_ x: Tensor, _ layer: PackedLinear, threads: Int) -> Tensor {
         let m = x.rowCount, k = layer.inFeatures, n = layer.outFeatures, w = PackedLinear.panelWidth
         var wt = [Float](repeating: 0, count: k * n)
-        layer.panels.withUnsafeBufferPointer { src in
+        do {
+            let src = layer.panels.pointer
             wt.withUnsafeMutableBufferPointer { dst in
                 for j in 0..<n {
                     let base = (j / w) * k * w + j % w

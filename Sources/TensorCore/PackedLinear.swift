@@ -16,7 +16,7 @@ public struct PackedLinear: Sendable {
     public let inFeatures: Int
     public let outFeatures: Int
     /// panelCount × inFeatures × panelWidth floats (see the layout above).
-    let panels: [Float]
+    let panels: AlignedFloats
     /// Bias padded with zeros to panelCount × panelWidth; nil when the layer has none.
     let paddedBias: [Float]?
 
@@ -68,13 +68,12 @@ public struct PackedLinear: Sendable {
     init(out: Int, in inF: Int, weightAt: (Int) -> Float, biasAt: ((Int) -> Float)?) {
         let w = Self.panelWidth
         let panelCount = (out + w - 1) / w
-        var packed = [Float](repeating: 0, count: panelCount * inF * w)
-        packed.withUnsafeMutableBufferPointer { dst in
-            for o in 0..<out {
-                let p = o / w, c = o % w
-                let base = p * inF * w + c
-                for i in 0..<inF { dst[base + i * w] = weightAt(o * inF + i) }
-            }
+        let packed = AlignedFloats(count: panelCount * inF * w)
+        let dst = packed.pointer
+        for o in 0..<out {
+            let p = o / w, c = o % w
+            let base = p * inF * w + c
+            for i in 0..<inF { dst[base + i * w] = weightAt(o * inF + i) }
         }
         self.inFeatures = inF
         self.outFeatures = out
@@ -91,7 +90,8 @@ public struct PackedLinear: Sendable {
     /// W[o, i] (PyTorch layout), read back from the panels.
     public func weight(out o: Int, in i: Int) -> Float {
         let w = Self.panelWidth
-        return panels[(o / w) * inFeatures * w + i * w + o % w]
+        precondition(o >= 0 && o < outFeatures && i >= 0 && i < inFeatures, "PackedLinear: weight(\(o), \(i)) out of range")
+        return panels.pointer[(o / w) * inFeatures * w + i * w + o % w]
     }
 
     /// The bias element o, or nil when the layer has no bias.
@@ -108,11 +108,9 @@ public struct PackedLinear: Sendable {
 
     /// The panels and the padded bias (nil without bias) as pointers, for the kernels.
     func withPointers<R>(_ body: (UnsafePointer<Float>, UnsafePointer<Float>?) -> R) -> R {
-        panels.withUnsafeBufferPointer { p in
-            let base = p.base
-            guard let paddedBias else { return body(base, nil) }
-            return paddedBias.withUnsafeBufferPointer { body(base, $0.baseAddress ?? base) }
-        }
+        let base = UnsafePointer(panels.pointer)
+        guard let paddedBias else { return body(base, nil) }
+        return paddedBias.withUnsafeBufferPointer { body(base, $0.baseAddress ?? base) }
     }
 
     private static func reader(_ raw: UnsafeRawBufferPointer, _ dtype: DType) -> (Int) -> Float {

@@ -35,3 +35,19 @@ extension UnsafeBufferPointer where Element == Float {
 extension UnsafeMutableBufferPointer where Element == Float {
     var base: UnsafeMutablePointer<Float> { baseAddress ?? UnsafeMutablePointer(bitPattern: MemoryLayout<Float>.alignment)! }
 }
+
+/// An immutable-after-fill float buffer aligned to 64 bytes (one cache line), so every 16-float panel row is
+/// exactly one line and no SIMD load of packed data straddles two lines.
+final class AlignedFloats: @unchecked Sendable {
+    let pointer: UnsafeMutablePointer<Float>
+    let count: Int
+
+    /// Zero-filled.
+    init(count: Int) {
+        self.count = count
+        let raw = UnsafeMutableRawPointer.allocate(byteCount: max(count, 1) * 4, alignment: 64)
+        pointer = raw.initializeMemory(as: Float.self, repeating: 0, count: max(count, 1))
+    }
+
+    deinit { pointer.deallocate() }
+}

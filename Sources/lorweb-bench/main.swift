@@ -11,6 +11,7 @@ struct Options {
     var full = false
     var shapes: [(Int, Int, Int)]? = nil
     var threads = [1, 2]
+    var cpuTime = false
 
     init(_ args: [String]) {
         var i = 1
@@ -19,6 +20,7 @@ struct Options {
             case "--out" where i + 1 < args.count: out = args[i + 1]; i += 1
             case "--reps" where i + 1 < args.count: reps = max(1, Int(args[i + 1]) ?? reps); i += 1
             case "--full": full = true
+            case "--cpu-time": cpuTime = true
             case "--shapes" where i + 1 < args.count:
                 shapes = args[i + 1].split(separator: ",").compactMap { spec in
                     let p = spec.split(separator: "x").compactMap { Int($0) }
@@ -41,16 +43,23 @@ struct Options {
     }
 }
 
-func seconds(_ body: () -> Void) -> Double {
-    let start = DispatchTime.now().uptimeNanoseconds
+/// Wall-clock seconds of body(), or with `cpuTime` the CPU seconds the whole process used (all threads),
+/// which ignores time spent descheduled on a loaded machine.
+func seconds(cpuTime: Bool, _ body: () -> Void) -> Double {
+    func now() -> Double {
+        var t = timespec()
+        clock_gettime(cpuTime ? CLOCK_PROCESS_CPUTIME_ID : CLOCK_MONOTONIC, &t)
+        return Double(t.tv_sec) + Double(t.tv_nsec) / 1e9
+    }
+    let start = now()
     body()
-    return Double(DispatchTime.now().uptimeNanoseconds - start) / 1e9
+    return now() - start
 }
 
 /// (best, median) GFLOP/s over `reps` timed runs after one warm-up.
 func measure(flops: Double, reps: Int, _ body: () -> Void) -> (best: Double, median: Double) {
     body()
-    let rates = (0..<reps).map { _ in flops / seconds(body) / 1e9 }.sorted()
+    let rates = (0..<reps).map { _ in flops / seconds(cpuTime: options.cpuTime, body) / 1e9 }.sorted()
     return (rates.last!, rates[rates.count / 2])
 }
 

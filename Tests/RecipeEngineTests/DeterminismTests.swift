@@ -3,6 +3,7 @@
 import Formats
 import Foundation
 import RecipeEngine
+import TensorCore
 import XCTest
 
 final class DeterminismTests: XCTestCase {
@@ -11,7 +12,11 @@ final class DeterminismTests: XCTestCase {
         param size = 32
         quads = analogy [0, 1] size: size
         small = resize quads 16 filter: "lanczos"
-        fig = grid small cell: 24 row-labels: ["one", "two"] title: "determinism"
+        n = noise [3, 16, 16] seed: [1, 2, 3, 4]
+        speckle = to image n
+        one = pick small 0
+        two = pick small 1
+        fig = grid [speckle, one, two] cell: 24 row-labels: ["noise", "one", "two"] title: "determinism"
         save fig "out/fig.png"
         save quads "out/quad-{i}.png"
         """
@@ -73,17 +78,18 @@ final class DeterminismTests: XCTestCase {
 
     func testCacheKeyUsesFileBytesNotPaths() throws {
         let dir = try TestPaths.scratch("bytes")
-        let image = RGBImage(width: 4, height: 4, fill: (10, 20, 30))
-        try PNGFile.write(image, to: dir + "/in.png")
+        try SafetensorsWriter.write([(name: "n", tensor: Tensor(shape: [48], data: [Float](repeating: 0.25, count: 48)))],
+                                    to: dir + "/in.safetensors")
         let cache = StepCache(directory: dir + "/cache")
-        let text = "a = load image \"in.png\"\nb = resize a 8\nsave b \"out.png\"\n"
+        let text = "n = noise [4, 4, 3] source: \"file\" path: \"in.safetensors\"\nb = to image n low: 0 high: 1\nsave b \"out.png\"\n"
         try runRecipe(text, in: dir, options: .testing(out: dir, cache: cache))
         XCTAssertEqual(try runRecipe(text, in: dir, options: .testing(out: dir, cache: cache)).cacheHits, 1)
         // Same path, new bytes: the cached resize must not be used.
-        try PNGFile.write(RGBImage(width: 4, height: 4, fill: (200, 0, 0)), to: dir + "/in.png")
+        try SafetensorsWriter.write([(name: "n", tensor: Tensor(shape: [48], data: [Float](repeating: 1, count: 48)))],
+                                    to: dir + "/in.safetensors")
         let summary = try runRecipe(text, in: dir, options: .testing(out: dir, cache: cache))
         XCTAssertEqual(summary.cacheHits, 0)
-        XCTAssertEqual(Array(try PNGFile.read(path: dir + "/out.png").image.pixels.prefix(3)), [200, 0, 0])
+        XCTAssertEqual(Array(try PNGFile.read(path: dir + "/out.png").image.pixels.prefix(3)), [255, 255, 255])
     }
 
     func testSetOverridesAParamAndUnknownNamesAreErrors() throws {
@@ -150,7 +156,7 @@ final class DeterminismTests: XCTestCase {
     func testCachedRerunIsFaster() throws {
         let cacheDir = try TestPaths.scratch("cache")
         let cache = StepCache(directory: cacheDir)
-        let text = "seed 1\nquads = analogy 0..3 size: 64\nbig = resize quads 160 filter: \"lanczos\"\nfig = grid big per-row: 4 cell: 64\nsave fig \"fig.png\"\n"
+        let text = "seed 1\nn = noise [3, 128, 128] seed: 1..8\npics = to image n\nfig = grid pics per-row: 4 cell: 64\nsave fig \"fig.png\"\n"
         let dir = try TestPaths.scratch("timing")
         var start = Date()
         try runRecipe(text, in: dir, options: .testing(out: dir, cache: cache))
@@ -159,7 +165,7 @@ final class DeterminismTests: XCTestCase {
         let summary = try runRecipe(text, in: dir, options: .testing(out: dir, cache: cache))
         let cached = Date().timeIntervalSince(start)
         print(String(format: "recipe timing: fresh %.3f s, cached %.3f s (%d cache hits)", fresh, cached, summary.cacheHits))
-        XCTAssertEqual(summary.cacheHits, 4 + 16, "4 analogies and 16 resizes")
+        XCTAssertEqual(summary.cacheHits, 8, "8 noise tensors")
     }
 }
 

@@ -14,13 +14,15 @@ enum TestPaths {
     static var conformance: String { repository + "/Tests/RecipeEngineTests/Recipes" }
     static var golden: String { repository + "/Golden" }
 
-    /// The built `lorweb` binary (release first: `make test` builds it), or nil.
+    /// The built `lorweb` binary (`make test` builds the release one first), or nil. When both
+    /// exist the newer is used, so a stale release build never answers for fresh sources.
     static var binary: String? {
-        for configuration in ["release", "debug"] {
-            let path = repository + "/.build/\(configuration)/lorweb"
-            if FileManager.default.isExecutableFile(atPath: path) { return path }
+        let built = ["release", "debug"].map { repository + "/.build/\($0)/lorweb" }
+            .filter { FileManager.default.isExecutableFile(atPath: $0) }
+        func modified(_ path: String) -> Date {
+            ((try? FileManager.default.attributesOfItem(atPath: path))?[.modificationDate] as? Date) ?? .distantPast
         }
-        return nil
+        return built.max { modified($0) < modified($1) }
     }
 
     static func scratch(_ label: String = "t") throws -> String {

@@ -72,7 +72,7 @@ enum ImageSteps {
         ],
         result: .image,
         doc: "Resamples an image with host-computed filter weights (bit-identical to Pillow).",
-        example: "small = resize a 32 filter: \"lanczos\"", cacheable: true) { args, _ in
+        example: "small = resize a 32 filter: \"lanczos\"") { args, _ in
             let image = try args.image("image")
             let width = try args.int("width")
             var height = try args.int("height")

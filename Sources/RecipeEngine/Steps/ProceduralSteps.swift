@@ -18,7 +18,7 @@ enum ProceduralSteps {
         result: .list(.image),
         doc: "A procedural analogy [a, a', b, b'] (b' is the ground truth), from the recipe seed and the index.",
         example: "quad = analogy 0..3 split: \"unseen\"",
-        usesRandomness: true, cacheable: true) { args, context in
+        usesRandomness: true) { args, context in
             let index = try args.int("index")
             guard index >= 0 else { throw StepError.argument("index", "must be 0 or more") }
             let size = try args.int("size")
