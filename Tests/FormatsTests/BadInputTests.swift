@@ -190,6 +190,10 @@ final class BadInputTests: XCTestCase {
         for (i, c) in cases.enumerated() {
             let path = dir.file("broken\(i).png")
             writeBytes(c.bytes, to: path)
+            // FORMATS_EXPORT_DIR=<folder> keeps a copy of the corpus (e.g. to run the C shim under ASan).
+            if let export = ProcessInfo.processInfo.environment["FORMATS_EXPORT_DIR"] {
+                writeBytes(c.bytes, to: export + "/broken\(i).png")
+            }
             assertFormatError(path, c.expected) { _ = try PNGFile.read(path: path) }
             if ProcessInfo.processInfo.environment["SHOW_ERRORS"] != nil {
                 do { _ = try PNGFile.read(path: path) } catch { print("\(c.name): \(error)") }

@@ -88,3 +88,15 @@ final class StepBehaviourTests: XCTestCase {
         XCTAssertEqual(t.verdicts, ["FLUX transformer weights (diffusers names): 2 double-stream blocks, 1 single-stream blocks, hidden size 16, input channels 12"])
     }
 }
+
+/// torch-cpu noise is PyTorch's CPU generator, seeded with the step's seed.
+final class TorchNoiseStepTests: XCTestCase {
+    func testTorchCPUNoiseMatchesTheGenerator() throws {
+        let compiled = try Recipe.compile(text: "n = noise [2, 5] source: \"torch-cpu\" seed: 42\nshow n\n", name: "t.recipe", directory: ".")
+        let evaluator = Evaluator(program: compiled.program, options: .testing(out: "."), recipeName: "t.recipe")
+        guard case .tensor(let t) = try evaluator.value(of: "n").value else { return XCTFail("expected a tensor") }
+        var generator = TorchCPUGenerator(seed: 42, kernel: .avx2)
+        XCTAssertEqual(t.data.map(\.bitPattern), generator.randn(count: 10).map(\.bitPattern))
+        XCTAssertEqual(t.shape, [2, 5])
+    }
+}

@@ -5,11 +5,12 @@ import TensorCore
 /// Every CPUBackend kernel against ReferenceBackend, bit for bit, at 1, 2 and 3 threads, on random shapes
 /// (odd sizes, K not a multiple of any block size) with awkward values (signed zeros, subnormals, large).
 final class ExactKernelTests: XCTestCase {
-    /// Shapes of (M, K, N) that cross every tile and block edge of the GEMM (6×16 tiles, K blocks of 256/512).
+    /// Shapes of (M, K, N) that cross every tile and block edge of the GEMM (6×16 tiles, K blocks of 512,
+    /// M blocks of 192), plus empty M and K.
     static let gemmShapes: [(Int, Int, Int)] = [
         (1, 1, 1), (1, 37, 1), (5, 3, 17), (6, 16, 16), (7, 29, 33), (13, 257, 31), (1, 1027, 47),
         (25, 513, 15), (12, 600, 64), (19, 1100, 40), (3, 70, 300), (37, 131, 161), (200, 300, 20),
-        (385, 17, 33), (0, 5, 3), (4, 0, 7),
+        (385, 17, 33), (0, 5, 3), (4, 0, 7), (6, 512, 16), (7, 1024, 17), (2, 1537, 3),
     ]
 
     func testLinearMatchesReference() {
@@ -104,10 +105,10 @@ final class ExactKernelTests: XCTestCase {
 
     func testAttentionMatchesReference() {
         var rng = TestRandom(seed: 16)
-        // (batch dims, Lq, Lk, heads, d)
+        // (batch dims, Lq, Lk, heads, d); Lk = 600 runs P·V over more than one K block.
         let cases: [([Int], Int, Int, Int, Int)] = [
             ([], 1, 1, 1, 1), ([], 7, 5, 2, 3), ([], 13, 29, 3, 16), ([2], 9, 9, 2, 8), ([], 31, 70, 1, 24),
-            ([], 100, 37, 2, 17),
+            ([], 100, 37, 2, 17), ([], 7, 600, 1, 8),
         ]
         for (batch, lq, lk, h, d) in cases {
             let q = rng.tensor(batch + [lq, h * d]), k = rng.tensor(batch + [lk, h * d]), v = rng.tensor(batch + [lk, h * d])

@@ -40,8 +40,13 @@ enum NoiseSteps {
             }
             switch try args.string("source") {
             case "torch-cpu":
-                // TODO(numerics): TorchCPUGenerator(seed:kernel:).randn(count:) once it lands in main.
-                throw StepError.failed("torch-cpu noise is not available in this build yet")
+                // torch.randn(shape, generator=torch.Generator("cpu").manual_seed(seed)): one generator per
+                // draw, seeded with the step's seed (streams do not apply: PyTorch has none).
+                guard let kernel = TorchCPUGenerator.Kernel(rawValue: try args.string("kernel")) else {
+                    throw StepError.argument("kernel", "unknown kernel")
+                }
+                var generator = TorchCPUGenerator(seed: context.seed, kernel: kernel)
+                return .tensor(Tensor(shape: shape, data: generator.randn(count: count)))
             case "file":
                 guard case .string(let relative)? = args["path"] else { throw StepError.argument("path", "source: \"file\" needs path:") }
                 let file = try SafetensorsFile(path: context.inputPath(relative))
