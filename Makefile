@@ -8,6 +8,7 @@ endif
 SWIFT_RELEASE := -c release $(CPU_FLAGS)
 BIN := .build/release/lorweb
 RECIPE ?= Recipes/quickstart.recipe
+PYTHON ?= python3
 
 .PHONY: help setup build run test bench golden fixtures clean
 
@@ -18,7 +19,7 @@ help:
 	@echo "make test      the whole test suite (release build; goldens included)"
 	@echo "make bench     benchmarks against OpenBLAS, written to bench-results/"
 	@echo "make golden    re-render the golden images and show what changed"
-	@echo "make fixtures  regenerate PyTorch parity fixtures (needs Tools/fixtures/requirements.txt)"
+	@echo "make fixtures  regenerate the parity fixtures (PYTHON=... with Tools/fixtures/requirements.txt installed)"
 
 setup:
 	apt-get update
@@ -43,8 +44,9 @@ bench:
 golden: build
 	$(BIN) golden update
 
+# Every generator writes its committed fixtures to its default folder (see Tools/fixtures/README.md).
 fixtures:
-	python3 Tools/fixtures/make_fixtures.py --out Tests/ModelsTests/Fixtures
+	for generator in Tools/fixtures/*_fixtures.py; do $(PYTHON) $$generator || exit 1; done
 
 clean:
 	rm -rf .build

@@ -40,7 +40,7 @@ let package = Package(
         .target(name: "Models", dependencies: ["TensorCore", "Formats", "Numerics"], swiftSettings: cpuFlags),
         // 5. The analogy pipeline: grid, query, coefficients, scheduler, sampling loop.
         .target(name: "Pipeline", dependencies: ["Models", "Formats", "TensorCore", "Numerics", "Analogies"],
-                swiftSettings: cpuFlags),
+                resources: [.copy("Resources/mini")], swiftSettings: cpuFlags),
         // 6. The recipe language: lexer, parser, checker, evaluator, steps, cache, provenance.
         .target(name: "RecipeEngine", dependencies: ["Pipeline", "Figures", "Models", "Formats", "Analogies", "TensorCore", "Numerics"],
                 swiftSettings: cpuFlags),

@@ -1,6 +1,7 @@
 // The Pipeline layer's public surface, which the recipe layer and the CLI call.
-// INTERIM: signatures are the contract; bodies throw `notImplemented` until the models land.
 import Formats
+import Foundation
+import Models
 import Numerics
 import TensorCore
 
@@ -27,23 +28,77 @@ public struct ExecutionContext: Sendable {
         self.threads = threads
         self.device = device
     }
+
+    func backend() throws -> any Backend {
+        guard device == "cpu" else {
+            throw PipelineError.invalid("unknown device '\(device)': this build has only 'cpu'")
+        }
+        return CPUBackend(threads: max(1, threads))
+    }
 }
 
 /// A model bundle ready to sample: transformer, image encoder, null-prompt embedding, config.
 public final class LoadedModel: @unchecked Sendable {
     public let name: String
-    /// SHA-256 (hex) over the weight files, for provenance and cache keys.
+    /// SHA-256 (hex) over the bundle's weight and config files, for provenance and cache keys.
     public let sha256: String
+    public let folder: String
+    public let config: ModelBundleConfig
+    public let transformer: FluxTransformer
+    public let imageEncoder: CLIPImageEncoder
+    public let scheduler: FlowMatchScheduler
+    public let queryMode: QueryMode
+    /// prompt_embeds [1, T, J] and pooled_prompt_embeds [1, P].
+    let promptEmbeds: Tensor
+    let pooledPromptEmbeds: Tensor
+    let backend: any Backend
+    public let context: ExecutionContext
 
-    init(name: String, sha256: String) {
+    init(name: String, folder: String, context: ExecutionContext) throws {
+        let layout = ModelBundleLayout(root: folder)
+        guard FileManager.default.fileExists(atPath: layout.bundleConfig) else {
+            throw PipelineError.invalid("'\(folder)' is not a model folder: \(layout.bundleConfig) is missing")
+        }
+        let config = try JSONDecoder().decode(ModelBundleConfig.self,
+                                              from: Data(contentsOf: URL(fileURLWithPath: layout.bundleConfig)))
+        guard config.family == "mini" else {
+            throw PipelineError.invalid("model family '\(config.family)' needs a VAE, which this build does not have yet")
+        }
+        guard let mode = QueryMode(rawValue: config.queryMode) else {
+            throw PipelineError.invalid("\(layout.bundleConfig): unknown query_mode '\(config.queryMode)'")
+        }
         self.name = name
-        self.sha256 = sha256
+        self.folder = folder
+        self.config = config
+        self.queryMode = mode
+        self.context = context
+        backend = try context.backend()
+        transformer = try FluxTransformer.load(folder: layout.transformerFolder)
+        imageEncoder = try CLIPImageEncoder.load(folder: layout.imageEncoderFolder)
+        scheduler = try FlowMatchScheduler(config: FlowMatchSchedulerConfig.load(path: layout.schedulerConfig))
+        let prompt = try SafetensorsFile(path: layout.nullPrompt)
+        let embeds = try prompt.tensor("prompt_embeds")
+        let pooled = try prompt.tensor("pooled_prompt_embeds")
+        guard embeds.rank == 2, embeds.shape[1] == transformer.config.jointAttentionDim,
+              pooled.shape == [transformer.config.pooledProjectionDim] else {
+            throw PipelineError.invalid("\(layout.nullPrompt): prompt_embeds \(embeds.shape) / pooled \(pooled.shape) "
+                + "do not fit joint_attention_dim \(transformer.config.jointAttentionDim), "
+                + "pooled_projection_dim \(transformer.config.pooledProjectionDim)")
+        }
+        promptEmbeds = Tensor(shape: [1] + embeds.shape, data: embeds.data)
+        pooledPromptEmbeds = Tensor(shape: [1] + pooled.shape, data: pooled.data)
+        sha256 = try ModelRegistry.fingerprint(files: [
+            layout.bundleConfig, layout.transformerConfig, layout.transformerWeights, layout.imageEncoderConfig,
+            layout.imageEncoderWeights, layout.schedulerConfig, layout.nullPrompt,
+        ])
     }
 
-    /// `name` is a registry name ("mini") or a folder path (diffusers layout).
+    /// `name` is a registry name ("mini") or a model folder path (see ModelBundleLayout).
     public static func load(_ nameOrPath: String, context: ExecutionContext = ExecutionContext()) throws -> LoadedModel {
-        throw PipelineError.notImplemented("load model")
+        try LoadedModel(name: nameOrPath, folder: ModelRegistry.folder(for: nameOrPath), context: context)
     }
+
+    var codec: PixelSpaceCodec { PixelSpaceCodec(patch: config.patch) }
 }
 
 /// A LoRA basis (official LoRWeB checkpoint format) bound to a model.
@@ -52,15 +107,25 @@ public final class LoadedBasis: @unchecked Sendable {
     public let sha256: String
     /// Number of LoRAs in the basis.
     public let size: Int
+    public let basis: LoRWeBBasis
+    let backend: any Backend
 
-    init(name: String, sha256: String, size: Int) {
+    init(name: String, path: String, model: LoadedModel) throws {
         self.name = name
-        self.sha256 = sha256
-        self.size = size
+        basis = try LoRWeBBasis.load(path: path, config: model.transformer.config)
+        size = basis.layout.basisSize
+        backend = model.backend
+        sha256 = try SHA256.hex(fileAt: path)
     }
 
+    /// "mini" (or any registry model name): that model's default basis; else a .safetensors path.
     public static func load(_ nameOrPath: String, for model: LoadedModel) throws -> LoadedBasis {
-        throw PipelineError.notImplemented("load basis")
+        let path = nameOrPath.hasSuffix(".safetensors")
+            ? nameOrPath : ModelBundleLayout(root: try ModelRegistry.folder(for: nameOrPath)).basisWeights
+        guard FileManager.default.fileExists(atPath: path) else {
+            throw PipelineError.invalid("basis file not found: \(path)")
+        }
+        return try LoadedBasis(name: nameOrPath, path: path, model: model)
     }
 }
 
@@ -79,6 +144,12 @@ public struct Mix: Sendable {
     public var layers: [String]
     /// coefficients[i] has `basis.size` entries for layers[i].
     public var coefficients: [[Float]]
+
+    public init(basis: LoadedBasis, layers: [String], coefficients: [[Float]]) {
+        self.basis = basis
+        self.layers = layers
+        self.coefficients = coefficients
+    }
 }
 
 /// Where the initial noise comes from.
@@ -87,7 +158,7 @@ public enum NoiseSource: Sendable {
     case canonical(seed: UInt64, stream: UInt64)
     /// torch.randn on a CPU generator, bit-for-bit (kernel: "avx2" or "generic").
     case torchCPU(seed: UInt64, kernel: String)
-    /// Supplied tensor in the model's packed latent layout.
+    /// Supplied tensor: [3, H, W] image-layout noise (packed like FLUX packs latents) or packed tokens [N, C].
     case tensor(Tensor)
 }
 
@@ -98,19 +169,4 @@ public struct SampleOptions: Sendable {
     /// Called after each step with (step, total); return false to cancel.
     public var progress: (@Sendable (Int, Int) -> Bool)? = nil
     public init() {}
-}
-
-public enum AnalogyPipeline {
-    public static func encodePair(_ model: LoadedModel, a: RGBImage, aPrime: RGBImage, b: RGBImage) throws -> Query {
-        throw PipelineError.notImplemented("encode pair")
-    }
-
-    public static func blend(_ basis: LoadedBasis, query: Query) throws -> Mix {
-        throw PipelineError.notImplemented("blend")
-    }
-
-    /// Samples b' for the analogy in `query` with the LoRA given by `mix` (nil: base model alone).
-    public static func sample(_ model: LoadedModel, query: Query, mix: Mix?, options: SampleOptions) throws -> RGBImage {
-        throw PipelineError.notImplemented("sample")
-    }
 }

@@ -31,7 +31,7 @@ struct Options {
                 threads = args[i + 1].split(separator: ",").compactMap { Int($0) }.filter { $0 > 0 }
                 i += 1
             case "--help", "-h":
-                print("usage: lorweb-bench [--out FILE] [--reps N] [--full] [--shapes MxKxN,...] [--threads 1,2]")
+                print("usage: lorweb-bench [--out FILE] [--reps N] [--full] [--shapes MxKxN,...] [--threads 1,2] [--cpu-time]")
                 print("  --full adds the grid M∈{256,1024,4096} × (K,N) ∈ {(3072,3072), (3072,12288), (12288,3072), (15360,3072)}")
                 exit(0)
             default:
@@ -130,7 +130,7 @@ Machine: \(machine)
 C[M,N] = A[M,K]·B[K,N], f32, inputs uniform in [-1, 1]. Exact: `CPUBackend(threads:).linear` with the weight
 pre-packed once (`PackedLinear`), sequential-k FMA per output (NUMERICS.md rule 1), output allocated per call.
 OpenBLAS: `cblas_sgemm` row-major, `openblas_set_num_threads`, output allocated per call too.
-GFLOP/s = 2·M·K·N / time; best (median) of \(options.reps) timed reps after one warm-up.
+GFLOP/s = 2·M·K·N / \(options.cpuTime ? "process CPU time (all threads; robust to descheduling, so 2-thread rows read as per-CPU-second rates)" : "wall-clock time"); best (median) of \(options.reps) timed reps after one warm-up.
 Noise: a shared VM; other processes may take a core, so medians can be far below the best.
 
 | M | K | N | threads | exact GFLOP/s | OpenBLAS GFLOP/s | exact / OpenBLAS |

@@ -9,7 +9,7 @@ struct Lorweb: ParsableCommand {
         abstract: "Visual-analogy image editing with a weight basis of LoRAs (LoRWeB), reproducible to the bit.",
         discussion: ExitCodes.documentation,
         subcommands: [RunCommand.self, ReplCommand.self, GoldenCommand.self, InspectCommand.self,
-                      ReproduceCommand.self, StepsCommand.self, AnalogiesCommand.self])
+                      ReproduceCommand.self, StepsCommand.self, AnalogiesCommand.self, MiniInitCommand.self])
 }
 
 @main

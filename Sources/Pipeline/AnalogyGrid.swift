@@ -1,0 +1,46 @@
+// The 2×2 control grid [[a, a'], [b, b]] and its bottom-right crop (lorweb.md §3.1, §3.8).
+import Formats
+
+public enum AnalogyGrid {
+    /// Builds the grid with every cell `cell`×`cell`: cells whose size differs are resized with Pillow's
+    /// bicubic filter. (The reference keeps a's size and resizes a', b to it; `mini` fixes the cell size,
+    /// so a is resized too when it differs.)
+    public static func build(a: RGBImage, aPrime: RGBImage, b: RGBImage, cell: Int) -> RGBImage {
+        let cells = [a, aPrime, b, b].map { fit($0, cell: cell) }
+        var grid = RGBImage(width: 2 * cell, height: 2 * cell)
+        for (index, image) in cells.enumerated() {
+            paste(image, into: &grid, x: (index % 2) * cell, y: (index / 2) * cell)
+        }
+        return grid
+    }
+
+    /// The image as a `cell`×`cell` cell: unchanged if it already is one, else Pillow-bicubic resized.
+    public static func fit(_ image: RGBImage, cell: Int) -> RGBImage {
+        image.width == cell && image.height == cell
+            ? image : ImageResize.resize(image, width: cell, height: cell, filter: .bicubic)
+    }
+
+    /// The bottom-right quadrant: b'.
+    public static func bottomRight(_ grid: RGBImage) -> RGBImage {
+        crop(grid, x: grid.width / 2, y: grid.height / 2, width: grid.width - grid.width / 2,
+             height: grid.height - grid.height / 2)
+    }
+
+    public static func crop(_ image: RGBImage, x: Int, y: Int, width: Int, height: Int) -> RGBImage {
+        var out = RGBImage(width: width, height: height)
+        for row in 0..<height {
+            let source = 3 * ((y + row) * image.width + x)
+            out.pixels.replaceSubrange(3 * row * width..<3 * (row + 1) * width,
+                                       with: image.pixels[source..<source + 3 * width])
+        }
+        return out
+    }
+
+    static func paste(_ image: RGBImage, into canvas: inout RGBImage, x: Int, y: Int) {
+        for row in 0..<image.height {
+            let target = 3 * ((y + row) * canvas.width + x)
+            canvas.pixels.replaceSubrange(target..<target + 3 * image.width,
+                                          with: image.pixels[3 * row * image.width..<3 * (row + 1) * image.width])
+        }
+    }
+}

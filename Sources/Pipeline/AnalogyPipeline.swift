@@ -1,0 +1,108 @@
+// The analogy pipeline: grid → query → coefficients → blended LoRA → Kontext sampling → bottom-right crop.
+// Reference: lorweb.md §2-3 (query from the grid's cells, coefficients once per analogy, Euler sampling with
+// the noise tokens first and the context tokens after them, output sliced to the noise tokens).
+import Formats
+import Models
+import Numerics
+import TensorCore
+
+public enum AnalogyPipeline {
+    /// The query embedding of (a, a', b): each is fitted to the model's cell (Pillow bicubic) as in the grid,
+    /// then encoded by the image encoder and combined by the model's query mode.
+    public static func encodePair(_ model: LoadedModel, a: RGBImage, aPrime: RGBImage, b: RGBImage) throws -> Query {
+        let cell = model.config.cell
+        let cells = [a, aPrime, b].map { AnalogyGrid.fit($0, cell: cell) }
+        let embedding = try model.imageEncoder.query(mode: model.queryMode, a: cells[0], aPrime: cells[1], b: cells[2],
+                                                     backend: model.backend)
+        return Query(embedding: embedding, a: a, aPrime: aPrime, b: b)
+    }
+
+    /// Per-layer coefficients of the basis for this query (softmax over the basis, mean over heads).
+    public static func blend(_ basis: LoadedBasis, query: Query) throws -> Mix {
+        let coefficients = try basis.basis.coefficients(query: query.embedding.data, backend: basis.backend)
+        let layers = basis.basis.layout.modules.map(\.path)
+        return Mix(basis: basis, layers: layers, coefficients: try layers.map { layer in
+            guard let c = coefficients[layer] else { throw PipelineError.invalid("basis gave no coefficients for \(layer)") }
+            return c
+        })
+    }
+
+    /// Samples b' for the analogy in `query` with the LoRA given by `mix` (nil: base model alone).
+    public static func sample(_ model: LoadedModel, query: Query, mix: Mix?, options: SampleOptions) throws -> RGBImage {
+        let grid = try sampleGrid(model, query: query, mix: mix, options: options)
+        return AnalogyGrid.bottomRight(grid)
+    }
+
+    /// The whole sampled 2×2 grid (b' is its bottom-right cell).
+    public static func sampleGrid(_ model: LoadedModel, query: Query, mix: Mix?, options: SampleOptions) throws -> RGBImage {
+        guard options.steps >= 1, options.steps <= 1000 else {
+            throw PipelineError.invalid("steps must be between 1 and 1000, got \(options.steps)")
+        }
+        let codec = model.codec
+        let grid = AnalogyGrid.build(a: query.a, aPrime: query.aPrime, b: query.b, cell: model.config.cell)
+        let rows = grid.height / codec.stride, cols = grid.width / codec.stride
+        let context = try codec.encode(grid)
+        let noise = try initialNoise(options.noise, codec: codec, height: grid.height, width: grid.width)
+        let adapters = try mix.map { try $0.basis.basis.apply(Dictionary(uniqueKeysWithValues: zip($0.layers, $0.coefficients))) }
+        let latents = try denoise(model, noise: noise, context: context, rows: rows, cols: cols,
+                                  adapters: adapters ?? .none, options: options)
+        return try codec.decode(latents, rows: rows, cols: cols)
+    }
+
+    /// The Euler loop in latent mode: noise and context tokens [N, C] in, final tokens [N, C] out.
+    public static func denoise(_ model: LoadedModel, noise: Tensor, context: Tensor, rows: Int, cols: Int,
+                               adapters: FluxAdapters, options: SampleOptions) throws -> Tensor {
+        let be = model.backend
+        let n = rows * cols, channels = model.transformer.config.inChannels
+        guard noise.shape == [n, channels], context.shape == [n, channels] else {
+            throw PipelineError.invalid("noise \(noise.shape) and context \(context.shape) must both be [\(n), \(channels)]")
+        }
+        let imgIds = be.concat([positionIds(rows: rows, cols: cols, first: 0), positionIds(rows: rows, cols: cols, first: 1)],
+                               axis: 0)
+        let txtIds = Tensor(zeros: [model.promptEmbeds.shape[1], 3])
+        let schedule = try model.scheduler.schedule(steps: options.steps, imageSeqLen: n)
+        let guidance: [Float]? = model.transformer.config.guidanceEmbeds ? [options.guidance] : nil
+        let contextTokens = context.reshaped([1, n, channels])
+        var latents = noise.reshaped([1, n, channels])
+        for i in 0..<schedule.steps {
+            let input = be.concat([latents, contextTokens], axis: 1)
+            let velocity = try model.transformer.forward(
+                hidden: input, encoderHidden: model.promptEmbeds, pooled: model.pooledPromptEmbeds,
+                timestep: [schedule.timesteps[i] / 1000], guidance: guidance, imgIds: imgIds, txtIds: txtIds,
+                outputTokens: n, adapters: adapters, backend: be)
+            latents = try schedule.step(latents, velocity: velocity, index: i, backend: be)
+            if let progress = options.progress, !progress(i + 1, schedule.steps) { throw PipelineError.cancelled }
+        }
+        return latents.reshaped([n, channels])
+    }
+
+    /// Kontext position ids [rows·cols, 3]: (first, row, col), row-major.
+    static func positionIds(rows: Int, cols: Int, first: Float) -> Tensor {
+        var data = [Float]()
+        data.reserveCapacity(rows * cols * 3)
+        for r in 0..<rows {
+            for q in 0..<cols { data += [first, Float(r), Float(q)] }
+        }
+        return Tensor(shape: [rows * cols, 3], data: data)
+    }
+
+    /// Noise tokens [N, C]: drawn in image layout [3, H, W] (as FLUX draws latents unpacked), then packed.
+    static func initialNoise(_ source: NoiseSource, codec: PixelSpaceCodec, height: Int, width: Int) throws -> Tensor {
+        let count = 3 * height * width
+        let planes: [Float]
+        switch source {
+        case .canonical(let seed, let stream):
+            planes = CanonicalNoise.normals(seed: seed, stream: stream, count: count)
+        case .torchCPU(let seed, let kernel):
+            planes = try TorchNoise.randn(seed: seed, count: count, kernel: kernel)
+        case .tensor(let tensor):
+            if tensor.shape == [count / (codec.tokenChannels), codec.tokenChannels] { return tensor }
+            guard tensor.count == count else {
+                throw PipelineError.invalid("noise tensor \(tensor.shape) does not fit [3, \(height), \(width)] "
+                    + "or [\(count / codec.tokenChannels), \(codec.tokenChannels)]")
+            }
+            planes = tensor.data
+        }
+        return codec.pack(Tensor(shape: [3, height, width], data: planes))
+    }
+}

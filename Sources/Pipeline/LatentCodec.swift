@@ -1,0 +1,93 @@
+// The seam between images and the transformer's token space.
+// `mini` works in pixel space (PixelSpaceCodec); the FLUX VAE will be a second conformer.
+import Formats
+import TensorCore
+
+public protocol LatentCodec: Sendable {
+    /// Channels per token (the transformer's in_channels).
+    var tokenChannels: Int { get }
+    /// Pixels per token side: an image of W×H becomes (H/stride)·(W/stride) tokens.
+    var stride: Int { get }
+    /// Image → tokens [rows·cols, tokenChannels], row-major over the token grid.
+    func encode(_ image: RGBImage) throws -> Tensor
+    /// Tokens [rows·cols, tokenChannels] → image of (cols·stride)×(rows·stride).
+    func decode(_ tokens: Tensor, rows: Int, cols: Int) throws -> RGBImage
+}
+
+/// RGB p×p patches packed into tokens exactly like FLUX packs 2×2 latent patches (flux.md §2.3):
+/// token n = r·cols + q; channel k = c·p² + dy·p + dx (colour outermost, then patch row, then column).
+/// Pixel values map to [-1, 1] and back through `PixelConversion` (the project's one rule).
+public struct PixelSpaceCodec: LatentCodec {
+    public let patch: Int
+    public init(patch: Int) { self.patch = patch }
+
+    public var tokenChannels: Int { 3 * patch * patch }
+    public var stride: Int { patch }
+
+    public func encode(_ image: RGBImage) throws -> Tensor {
+        guard image.width % patch == 0, image.height % patch == 0 else {
+            throw PipelineError.invalid("image \(image.width)×\(image.height) is not a multiple of the \(patch)-pixel patch")
+        }
+        var planes = [Float](repeating: 0, count: 3 * image.width * image.height)
+        let plane = image.width * image.height
+        for i in 0..<plane {
+            for c in 0..<3 { planes[c * plane + i] = PixelConversion.signedFloat(image.pixels[3 * i + c]) }
+        }
+        return pack(Tensor(shape: [3, image.height, image.width], data: planes))
+    }
+
+    public func decode(_ tokens: Tensor, rows: Int, cols: Int) throws -> RGBImage {
+        guard tokens.shape == [rows * cols, tokenChannels] else {
+            throw PipelineError.invalid("tokens \(tokens.shape) do not form a \(rows)×\(cols) grid of \(tokenChannels)-channel tokens")
+        }
+        let planes = unpack(tokens, rows: rows, cols: cols)
+        var image = RGBImage(width: cols * patch, height: rows * patch)
+        let plane = image.width * image.height
+        for i in 0..<plane {
+            for c in 0..<3 { image.pixels[3 * i + c] = PixelConversion.u8(signed: planes.data[c * plane + i]) }
+        }
+        return image
+    }
+
+    /// [3, H, W] planes → tokens [(H/p)·(W/p), 3·p²] (FLUX's pack with p instead of 2).
+    public func pack(_ planes: Tensor) -> Tensor {
+        precondition(planes.rank == 3 && planes.shape[0] == 3, "pack: planes \(planes.shape)")
+        let (height, width) = (planes.shape[1], planes.shape[2])
+        let rows = height / patch, cols = width / patch, channels = tokenChannels
+        var data = [Float](repeating: 0, count: rows * cols * channels)
+        for r in 0..<rows {
+            for q in 0..<cols {
+                let token = (r * cols + q) * channels
+                for c in 0..<3 {
+                    for dy in 0..<patch {
+                        for dx in 0..<patch {
+                            data[token + (c * patch + dy) * patch + dx] =
+                                planes.data[(c * height + r * patch + dy) * width + q * patch + dx]
+                        }
+                    }
+                }
+            }
+        }
+        return Tensor(shape: [rows * cols, channels], data: data)
+    }
+
+    /// The inverse of `pack`.
+    public func unpack(_ tokens: Tensor, rows: Int, cols: Int) -> Tensor {
+        let height = rows * patch, width = cols * patch, channels = tokenChannels
+        var data = [Float](repeating: 0, count: 3 * height * width)
+        for r in 0..<rows {
+            for q in 0..<cols {
+                let token = (r * cols + q) * channels
+                for c in 0..<3 {
+                    for dy in 0..<patch {
+                        for dx in 0..<patch {
+                            data[(c * height + r * patch + dy) * width + q * patch + dx] =
+                                tokens.data[token + (c * patch + dy) * patch + dx]
+                        }
+                    }
+                }
+            }
+        }
+        return Tensor(shape: [3, height, width], data: data)
+    }
+}

@@ -1,0 +1,53 @@
+// Model names → folders. "mini" ships inside the package (Sources/Pipeline/Resources/mini);
+// LORWEB_MODELS may name a folder of further model folders.
+import Formats
+import Foundation
+
+public enum ModelRegistry {
+    /// Registered names, for `:help`, completion and error messages.
+    public static var names: [String] {
+        var names = ["mini"]
+        if let root = ProcessInfo.processInfo.environment["LORWEB_MODELS"],
+           let entries = try? FileManager.default.contentsOfDirectory(atPath: root) {
+            names += entries.filter { isModelFolder((root as NSString).appendingPathComponent($0)) }.sorted()
+        }
+        return names
+    }
+
+    /// The folder for a registry name or a path. Paths contain a "/" or name an existing folder.
+    public static func folder(for nameOrPath: String) throws -> String {
+        if nameOrPath.contains("/") || isModelFolder(nameOrPath) {
+            guard isModelFolder(nameOrPath) else {
+                throw PipelineError.invalid("'\(nameOrPath)' is not a model folder (no lorweb_model.json in it)")
+            }
+            return nameOrPath
+        }
+        if let root = ProcessInfo.processInfo.environment["LORWEB_MODELS"] {
+            let candidate = (root as NSString).appendingPathComponent(nameOrPath)
+            if isModelFolder(candidate) { return candidate }
+        }
+        if nameOrPath == "mini" { return try miniFolder() }
+        throw PipelineError.invalid("unknown model '\(nameOrPath)': known models are \(names.joined(separator: ", ")), "
+            + "or give a model folder path")
+    }
+
+    static func miniFolder() throws -> String {
+        guard let url = Bundle.module.url(forResource: "mini", withExtension: nil), isModelFolder(url.path) else {
+            throw PipelineError.invalid("the embedded model 'mini' is missing from this build's resources")
+        }
+        return url.path
+    }
+
+    static func isModelFolder(_ path: String) -> Bool {
+        FileManager.default.fileExists(atPath: ModelBundleLayout(root: path).bundleConfig)
+    }
+
+    /// SHA-256 over the files' own SHA-256s in order: one identity for a set of files.
+    static func fingerprint(files: [String]) throws -> String {
+        var hasher = SHA256.Hasher()
+        for file in files {
+            hasher.update(try SHA256.hex(fileAt: file))
+        }
+        return hasher.finalizeHex()
+    }
+}
