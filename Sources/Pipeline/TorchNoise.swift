@@ -1,6 +1,15 @@
-// INTERIM until Numerics.TorchCPUGenerator lands in main (the real file is ready beside it).
+// torch-cpu noise mode: torch.randn(..., generator=torch.Generator('cpu').manual_seed(seed)), bit for bit.
+import Numerics
+
 enum TorchNoise {
+    /// `count` float32 normals from a fresh generator; kernel "avx2" (x86 without AVX-512) or "generic"
+    /// (AVX-512 x86, ARM), the two CPU kernels torch picks between at run time.
     static func randn(seed: UInt64, count: Int, kernel: String) throws -> [Float] {
-        throw PipelineError.notImplemented("torch-cpu noise")
+        guard let chosen = TorchCPUGenerator.Kernel(rawValue: kernel) else {
+            let known = TorchCPUGenerator.Kernel.allCases.map(\.rawValue).joined(separator: ", ")
+            throw PipelineError.invalid("unknown torch-cpu kernel '\(kernel)' (known: \(known))")
+        }
+        var generator = TorchCPUGenerator(seed: seed, kernel: chosen)
+        return generator.randn(count: count)
     }
 }

@@ -122,6 +122,26 @@ for (m, k, n) in shapes {
     }
 }
 
+// Exact attention at a FLUX-like size (1024 tokens, 24 heads of 128): GEMM-based, rule-1 scores and P·V.
+var attentionRows: [String] = []
+do {
+    let (l, heads, d) = (1024, 24, 128)
+    let q = Tensor(shape: [l, heads * d], data: (0..<(l * heads * d)).map { _ in uniform.next() })
+    let k = Tensor(shape: [l, heads * d], data: (0..<(l * heads * d)).map { _ in uniform.next() })
+    let v = Tensor(shape: [l, heads * d], data: (0..<(l * heads * d)).map { _ in uniform.next() })
+    let flops = 4.0 * Double(l) * Double(l) * Double(d) * Double(heads)
+    for threads in options.threads {
+        let backend = CPUBackend(threads: threads)
+        let rate = measure(flops: flops, reps: max(3, options.reps / 2)) {
+            _ = backend.attention(q: q, k: k, v: v, heads: heads, scale: 1 / Float(d).squareRoot())
+        }
+        let row = String(format: "| %d | %d | %d | %d | %.1f (%.1f) | %.0f |", l, heads, d, threads, rate.best, rate.median,
+                         flops / rate.best / 1e6)
+        print(row)
+        attentionRows.append(row)
+    }
+}
+
 let table = """
 # Exact GEMM vs OpenBLAS
 
@@ -136,6 +156,12 @@ Noise: a shared VM; other processes may take a core, so medians can be far below
 | M | K | N | threads | exact GFLOP/s | OpenBLAS GFLOP/s | exact / OpenBLAS |
 |---|---|---|---|---|---|---|
 \(rows.joined(separator: "\n"))
+
+Exact attention (`CPUBackend.attention`, q/k/v [L, H·d], full softmax per key row), FLOP = 4·L²·d·H:
+
+| L | heads | d | threads | GFLOP/s best (median) | best ms |
+|---|---|---|---|---|---|
+\(attentionRows.joined(separator: "\n"))
 
 """
 let url = URL(fileURLWithPath: options.out)

@@ -44,4 +44,8 @@ final class ExactMathGoldenTests: XCTestCase {
     func testSigmoidGolden() {
         check("sigmoid", ExactMath.sigmoid, Self.inputs, [0x3F000000, 0x3F000000, 0x3F000004, 0x3EFF0001, 0x3F066509, 0x3EC14D03, 0x3F2DDEA8, 0x3F3B26A8, 0x3E3ACDC2, 0x3F6C948F, 0x3CBC3B0A, 0x3F7FD17E, 0x3F800000, 0x1B4DC5EF, 0x3F800000, 0x3F800000])
     }
+
+    func testErfGolden() {
+        check("erf", ExactMath.erf, Self.inputs, [0x00000001, 0x800906EC, 0x359772D0, 0xBC106DFA, 0x3DE652F5, 0xBF053F7B, 0x3F360E4C, 0x3F57BB3D, 0xBF7752AB, 0x3F7FE554, 0xBF7FFFFE, 0x3F800000, 0x3F800000, 0xBF800000, 0x3F800000, 0x3F800000])
+    }
 }

@@ -14,6 +14,7 @@ final class ExactMathSpecialValueTests: XCTestCase {
             XCTAssertTrue(ExactMath.cos(x).isNaN)
             XCTAssertTrue(ExactMath.tanh(x).isNaN)
             XCTAssertTrue(ExactMath.sigmoid(x).isNaN)
+            XCTAssertTrue(ExactMath.erf(x).isNaN)
         }
     }
 
@@ -79,5 +80,21 @@ final class ExactMathSpecialValueTests: XCTestCase {
         XCTAssertEqual(bits(ExactMath.sigmoid(-.infinity)), 0)
         XCTAssertEqual(bits(ExactMath.sigmoid(-89)), 0)  // exp(89) overflows: +0 by definition
         XCTAssertEqual(ExactMath.sigmoid(20), 1)
+    }
+
+    func testErfSpecials() {
+        XCTAssertEqual(ExactMath.erf(0).bitPattern, 0)
+        XCTAssertEqual(ExactMath.erf(-0.0).bitPattern, Float(-0.0).bitPattern)
+        XCTAssertEqual(ExactMath.erf(.infinity), 1)
+        XCTAssertEqual(ExactMath.erf(-.infinity), -1)
+        XCTAssertEqual(ExactMath.erf(4), 1)
+        XCTAssertEqual(ExactMath.erf(-3.95), -1)
+        XCTAssertLessThan(ExactMath.erf(3.8), 1)  // erfc(3.8) = 7.7e-8 > half an ulp below 1
+        XCTAssertEqual(ExactMath.erf(0x1p-149), 0x1p-149)  // 1.128·2^-149 rounds to 2^-149
+        var x: Float = 1e-3
+        while x < 5 {
+            XCTAssertEqual(ExactMath.erf(-x).bitPattern, ExactMath.erf(x).bitPattern ^ 0x8000_0000)
+            x *= 1.07
+        }
     }
 }

@@ -1,0 +1,81 @@
+"""PSNR of b' against the generator's ground truth on held-out splits, for copy-b and each trained model.
+
+  python evaluate.py --split seen=DATA_SEEN --split unseen=DATA_UNSEEN \
+      --method untrained=MODEL_DIR --method base=RUN/base/model --method "lora32=RUN/lora32/model" ...
+A method folder with adapter.safetensors is evaluated with its adapter (basis if it has lora_keys).
+"""
+import argparse
+import json
+import os
+import time
+
+import torch
+from safetensors.torch import load_file
+
+import mini_torch as M
+
+
+def build(folder):
+    transformer, clip, prompt, pooled = M.load_bundle(folder)
+    layers, kind = {}, "base"
+    path = os.path.join(folder, "adapter.safetensors")
+    if os.path.exists(path):
+        state = load_file(path)
+        some = next(k for k in state if k.endswith(".lora_A"))
+        n, _, r = state[some].shape
+        kind = "basis" if any(k.endswith(".lora_keys") for k in state) else "lora"
+        layers = M.attach_adapters(transformer, n, r, query_dim=96 if kind == "basis" else 0)
+        M.load_adapter_state(layers, state)
+    transformer.eval()
+    return transformer, clip, prompt, pooled, layers, kind
+
+
+@torch.no_grad()
+def predict(method, cells, noise_seed, steps, batch=32):
+    transformer, clip, prompt, pooled, layers, kind = method
+    outs = []
+    for s in range(0, len(cells), batch):
+        c = cells[s:s + batch]
+        a, ap, b = c[:, 0], c[:, 1], c[:, 2]
+        if layers:
+            M.set_query(layers, M.clip_query(clip, a, ap, b) if kind == "basis" else None)
+        context = M.pack(M.grid(M.signed(a), M.signed(ap), M.signed(b), M.signed(b)))
+        g = torch.Generator().manual_seed(noise_seed + s)
+        noise = M.pack(torch.randn(len(c), 3, M.GRID, M.GRID, generator=g))
+        x = M.sample(transformer, prompt, pooled, noise, context, steps=steps)
+        outs.append(M.to_u8(M.unpack(x))[:, :, M.CELL:, M.CELL:])
+    return torch.cat(outs)
+
+
+def main():
+    ap = argparse.ArgumentParser()
+    ap.add_argument("--split", action="append", required=True, help="name=folder")
+    ap.add_argument("--method", action="append", default=[], help="name=model folder")
+    ap.add_argument("--steps", type=int, default=20)
+    ap.add_argument("--noise-seed", type=int, default=1234)
+    ap.add_argument("--threads", type=int, default=2)
+    ap.add_argument("--json", default=None)
+    args = ap.parse_args()
+    torch.set_num_threads(args.threads)
+    splits = {k: M.load_split(v)[0] for k, v in (s.split("=", 1) for s in args.split)}
+    results = {name: {"copy-b": M.psnr(cells[:, 2], cells[:, 3]).mean().item()} for name, cells in splits.items()}
+    for spec in args.method:
+        name, folder = spec.split("=", 1)
+        method = build(folder)
+        for split, cells in splits.items():
+            t0 = time.time()
+            pred = predict(method, cells, args.noise_seed, args.steps)
+            results[split][name] = M.psnr(pred, cells[:, 3]).mean().item()
+            print(f"{split:7s} {name:12s} {results[split][name]:6.2f} dB ({time.time() - t0:.0f} s)", flush=True)
+    methods = list(next(iter(results.values())).keys())
+    print("| method | " + " | ".join(f"{s} PSNR (dB, n={len(splits[s])})" for s in splits) + " |")
+    print("|---|" + "---|" * len(splits))
+    for m in methods:
+        print(f"| {m} | " + " | ".join(f"{results[s][m]:.2f}" for s in splits) + " |")
+    if args.json:
+        with open(args.json, "w") as f:
+            json.dump(results, f, indent=1)
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,142 @@
+"""Train the `mini` model: stage `base` (flow-matching grid editing model) or an adapter stage on a frozen base
+(`basis`: N LoRAs of rank r mixed per analogy by AttLoRA; `lora`: one LoRA). Resumable: rerun the same command.
+
+  python train.py base  --data DATA --init MODEL_DIR --out RUN/base  --minutes 10
+  python train.py basis --data DATA --init RUN/base/model --out RUN/basis8x4 --loras 8 --rank 4 --minutes 5
+  python train.py lora  --data DATA --init RUN/base/model --out RUN/lora32 --rank 32 --minutes 5
+"""
+import argparse
+import json
+import os
+import shutil
+import time
+
+import torch
+from safetensors.torch import save_file
+
+import mini_torch as M
+
+
+def export_model(init_dir, out_dir, transformer, clip, prompt, pooled):
+    """A full model folder in the shipped layouts (configs copied, weights f32)."""
+    for sub in ("transformer", "image_encoder", "scheduler"):
+        os.makedirs(os.path.join(out_dir, sub), exist_ok=True)
+    for f in ("lorweb_model.json", "transformer/config.json", "image_encoder/config.json",
+              "scheduler/scheduler_config.json"):
+        shutil.copyfile(os.path.join(init_dir, f), os.path.join(out_dir, f))
+    meta = {"format": "pt", "lorweb_family": "mini"}
+    save_file(M.base_state(transformer), os.path.join(out_dir, "transformer", "diffusion_pytorch_model.safetensors"), meta)
+    clip_sd = {k: v.detach().float().contiguous() for k, v in clip.state_dict().items() if "position_ids" not in k}
+    save_file(clip_sd, os.path.join(out_dir, "image_encoder", "model.safetensors"), meta)
+    save_file({"prompt_embeds": prompt.detach().float().contiguous(),
+               "pooled_prompt_embeds": pooled.detach().float().contiguous()},
+              os.path.join(out_dir, "null_prompt.safetensors"), meta)
+
+
+def main():
+    ap = argparse.ArgumentParser()
+    ap.add_argument("stage", choices=["base", "basis", "lora"])
+    ap.add_argument("--data", required=True, help="folder written by `lorweb analogies --split seen`")
+    ap.add_argument("--init", required=True, help="model folder to start from")
+    ap.add_argument("--out", required=True)
+    ap.add_argument("--loras", type=int, default=8)
+    ap.add_argument("--rank", type=int, default=4)
+    ap.add_argument("--batch", type=int, default=16)
+    ap.add_argument("--lr", type=float, default=5e-4)
+    ap.add_argument("--steps", type=int, default=100000)
+    ap.add_argument("--minutes", type=float, default=10.0, help="wall-clock budget of this stage (all runs together)")
+    ap.add_argument("--train-clip", type=int, default=1, help="basis stage: also train the image encoder")
+    ap.add_argument("--seed", type=int, default=0)
+    ap.add_argument("--threads", type=int, default=2)
+    ap.add_argument("--checkpoint-every", type=float, default=120.0, help="seconds")
+    args = ap.parse_args()
+    torch.set_num_threads(args.threads)
+    torch.manual_seed(args.seed)
+    os.makedirs(args.out, exist_ok=True)
+
+    cells, _ = M.load_split(args.data)
+    transformer, clip, prompt, pooled = M.load_bundle(args.init)
+    prompt, pooled = torch.nn.Parameter(prompt), torch.nn.Parameter(pooled)
+    layers = {}
+    if args.stage == "base":
+        params = list(transformer.parameters()) + [prompt, pooled]
+        clip.requires_grad_(False)
+    else:
+        transformer.requires_grad_(False)
+        prompt.requires_grad_(False)
+        pooled.requires_grad_(False)
+        n = args.loras if args.stage == "basis" else 1
+        qdim = 96 if args.stage == "basis" else 0
+        layers = M.attach_adapters(transformer, n, args.rank, query_dim=qdim, seed=args.seed + 1)
+        params = [p for l in layers.values() for p in l.parameters() if p.requires_grad]
+        train_clip = args.stage == "basis" and args.train_clip
+        clip.requires_grad_(bool(train_clip))
+        if train_clip:
+            params += list(clip.parameters())
+    n_params = sum(p.numel() for p in params)
+    opt = torch.optim.AdamW(params, lr=args.lr, weight_decay=0.0)
+
+    ckpt_path = os.path.join(args.out, "checkpoint.pt")
+    state = {"step": 0, "seconds": 0.0, "losses": []}
+    gen = torch.Generator().manual_seed(args.seed)
+    if os.path.exists(ckpt_path):
+        ck = torch.load(ckpt_path, weights_only=False)
+        transformer.load_state_dict(ck["transformer"])
+        clip.load_state_dict(ck["clip"])
+        with torch.no_grad():
+            prompt.copy_(ck["prompt"]); pooled.copy_(ck["pooled"])
+        opt.load_state_dict(ck["opt"])
+        gen.set_state(ck["gen"])
+        state = ck["state"]
+        print(f"resumed at step {state['step']} ({state['seconds']:.0f} s)", flush=True)
+
+    def save():
+        tmp = ckpt_path + ".tmp"
+        torch.save({"transformer": transformer.state_dict(), "clip": clip.state_dict(), "prompt": prompt.detach(),
+                    "pooled": pooled.detach(), "opt": opt.state_dict(), "gen": gen.get_state(), "state": state}, tmp)
+        os.replace(tmp, ckpt_path)
+        if args.stage == "base":
+            export_model(args.init, os.path.join(args.out, "model"), transformer, clip, prompt, pooled)
+        else:
+            export_model(args.init, os.path.join(args.out, "model"), transformer, clip, prompt, pooled)
+            save_file(M.adapter_state(layers), os.path.join(args.out, "model", "adapter.safetensors"),
+                      {"format": "pt", "kind": args.stage, "loras": str(args.loras), "rank": str(args.rank)})
+        with open(os.path.join(args.out, "log.json"), "w") as f:
+            json.dump({"args": vars(args), "trainable_parameters": n_params, **state}, f)
+
+    print(f"stage {args.stage}: {len(cells)} samples, {n_params} trainable parameters", flush=True)
+    transformer.train()
+    last_save = time.time()
+    while state["step"] < args.steps and state["seconds"] < args.minutes * 60:
+        t0 = time.time()
+        idx = torch.randint(len(cells), (args.batch,), generator=gen)
+        batch = cells[idx]
+        a, ap_, b, bp = (batch[:, i] for i in range(4))
+        x0 = M.pack(M.grid(M.signed(a), M.signed(ap_), M.signed(b), M.signed(bp)))
+        context = M.pack(M.grid(M.signed(a), M.signed(ap_), M.signed(b), M.signed(b)))
+        eps = torch.randn(x0.shape, generator=gen)
+        sigma = M.train_sigmas(args.batch, gen)
+        xt = (1 - sigma.view(-1, 1, 1)) * x0 + sigma.view(-1, 1, 1) * eps
+        if layers:
+            M.set_query(layers, M.clip_query(clip, a, ap_, b) if args.stage == "basis" else None)
+        v = M.velocity(transformer, prompt, pooled, xt, context, sigma)
+        loss = ((v - (eps - x0)) ** 2).mean()
+        opt.zero_grad(set_to_none=True)
+        loss.backward()
+        torch.nn.utils.clip_grad_norm_(params, 1.0)
+        opt.step()
+        state["step"] += 1
+        state["seconds"] += time.time() - t0
+        state["losses"].append(round(loss.item(), 5))
+        if state["step"] % 10 == 0:
+            recent = state["losses"][-10:]
+            print(f"step {state['step']} loss {sum(recent) / len(recent):.4f} ({state['seconds']:.0f} s)", flush=True)
+        if time.time() - last_save > args.checkpoint_every:
+            save()
+            last_save = time.time()
+    save()
+    print(f"done: {state['step']} steps, {state['seconds']:.0f} s", flush=True)
+
+
+if __name__ == "__main__":
+    main()
