@@ -228,9 +228,11 @@ public struct Checker {
     private mutating func typeOfCall(at index: Int) -> ValueType {
         guard let resolved = calls[index] else { return .any }
         var depth = 0
+        var argumentTypes: [String: ValueType] = [:]
         for parameter in resolved.step.parameters {
             guard let expr = resolved.arguments[parameter.name] else { continue }
             let actual = type(of: expr)
+            argumentTypes[parameter.name] = Self.unwrap(actual, parameter.type.broadcastDepth(for: actual) ?? 0)
             guard let d = parameter.type.broadcastDepth(for: actual) else {
                 diagnostics.error("argument '\(parameter.name)' of '\(resolved.step.name)' expects \(parameter.type), got \(actual)",
                                   at: expr.token.span)
@@ -239,7 +241,15 @@ public struct Checker {
             depth = max(depth, d)
             checkLiteral(expr, for: parameter, step: resolved.step)
         }
-        return resolved.step.result == .nothing ? .nothing : resolved.step.result.wrapped(inLists: depth)
+        let result = resolved.step.refineResult?(argumentTypes) ?? resolved.step.result
+        return result == .nothing ? .nothing : result.wrapped(inLists: depth)
+    }
+
+    /// The element type `depth` list levels down.
+    static func unwrap(_ t: ValueType, _ depth: Int) -> ValueType {
+        guard depth > 0 else { return t }
+        if case .list(let element) = t { return unwrap(element, depth - 1) }
+        return .any
     }
 
     /// Choices, whole numbers and input files, for arguments whose value is known now.

@@ -66,6 +66,9 @@ public struct StepDefinition: Sendable {
     /// Deterministic and costly: results are kept in the content-hash cache.
     public var cacheable: Bool
     public var body: Body
+    /// A more precise result type from the argument types (after broadcasting), when the step
+    /// returns part of an argument (`pick`).
+    public var refineResult: (@Sendable ([String: ValueType]) -> ValueType?)?
     /// A1111-style settings this step contributes to the provenance of what it makes.
     public var provenanceSummary: (@Sendable (StepArguments, UInt64) -> String)?
 
