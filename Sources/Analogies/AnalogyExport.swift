@@ -50,7 +50,7 @@ public enum AnalogyExport {
         {
           "generator": "lorweb analogies v1",
           "seed": \(seed),
-          "split": \(json(split.rawValue)),
+          "split": \(jsonString(split.rawValue)),
           "size": \(generator.size),
           "count": \(indices.count),
           "samples": [
@@ -69,13 +69,13 @@ public enum AnalogyExport {
     }
 
     private static func manifestEntry(index: Int, sample: AnalogySample, files: [String], hashes: [String]) -> String {
-        let fileFields = zip(roles, files).map { "\(json(camel($0))): \(json($1))" }.joined(separator: ", ")
-        let hashFields = zip(roles, hashes).map { "\(json(camel($0))): \(json($1))" }.joined(separator: ", ")
+        let fileFields = zip(roles, files).map { "\(jsonString(camel($0))): \(jsonString($1))" }.joined(separator: ", ")
+        let hashFields = zip(roles, hashes).map { "\(jsonString(camel($0))): \(jsonString($1))" }.joined(separator: ", ")
         return """
             {
               "index": \(index),
-              "family": \(json(sample.family)),
-              "description": \(json(sample.description)),
+              "family": \(jsonString(sample.family)),
+              "description": \(jsonString(sample.description)),
               "files": {\(fileFields)},
               "sha256": {\(hashFields)}
             }
@@ -85,27 +85,5 @@ public enum AnalogyExport {
     /// "a-prime" → "aPrime" (manifest keys match AnalogySample's property names).
     private static func camel(_ role: String) -> String {
         role == "a-prime" ? "aPrime" : role == "b-prime" ? "bPrime" : role
-    }
-
-    /// A JSON string literal (RFC 8259 escaping).
-    static func json(_ text: String) -> String {
-        var out = "\""
-        for scalar in text.unicodeScalars {
-            switch scalar {
-            case "\"": out += "\\\""
-            case "\\": out += "\\\\"
-            case "\n": out += "\\n"
-            case "\r": out += "\\r"
-            case "\t": out += "\\t"
-            default:
-                if scalar.value < 0x20 {
-                    let hex = String(scalar.value, radix: 16)
-                    out += "\\u" + String(repeating: "0", count: 4 - hex.count) + hex
-                } else {
-                    out.unicodeScalars.append(scalar)
-                }
-            }
-        }
-        return out + "\""
     }
 }

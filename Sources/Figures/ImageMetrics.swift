@@ -1,6 +1,7 @@
 // Image quality metrics between two images of the same size: PSNR and SSIM.
 
 import Formats
+import Numerics
 
 public struct ImageMetricsError: Error, CustomStringConvertible, Equatable, Sendable {
     public let description: String
@@ -20,7 +21,7 @@ public enum ImageMetrics {
         }
         if squaredErrors == 0 { return .infinity }
         let mse = Double(squaredErrors) / Double(a.pixels.count)
-        return 10 * MetricsMath.log10(255.0 * 255.0 / mse)
+        return 10 * ExactDoubleMath.log10(255.0 * 255.0 / mse)
     }
 
     /// Window half-width and weights of the SSIM Gaussian (11 taps, σ = 1.5), normalised to sum 1:

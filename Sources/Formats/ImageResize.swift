@@ -16,7 +16,7 @@
 //     w_j = filter((j - center + 0.5) / filterScale, computed as (j - center + 0.5) * (1 / filterScale))
 //     for j in first..<end; then each w_j /= Σ w (sequential sum, if the sum is not 0).
 //   All of this in Double: host-computed filter weights (NUMERICS.md), identical on every machine
-//   because the only transcendental, the Lanczos sine, is our own (ResizeMath.sin).
+//   because the only transcendental, the Lanczos sine, is our own (ExactDoubleMath.sin).
 // - Fixed point: k_j = Int(w_j * 2^22 + 0.5) for w_j >= 0, Int(w_j * 2^22 - 0.5) otherwise
 //   (PRECISION_BITS = 32 - 8 - 2 = 22).
 // - Each output sample: acc = 2^21 + Σ pixel_j * k_j in integers (exact, so the order does not
@@ -24,6 +24,8 @@
 //   arithmetic (flooring) shift.
 // - Filters: bicubic (a = -0.5, support 2), Lanczos (a = 3, support 3: sinc(x) * sinc(x / 3) on
 //   [-3, 3), sinc(x) = sin(πx) / (πx), sinc(0) = 1), with Pillow's exact expression order.
+
+import Numerics
 
 public enum ResizeFilter: String, Sendable, CaseIterable {
     case bicubic
@@ -53,7 +55,7 @@ public enum ResizeFilter: String, Sendable, CaseIterable {
 
     private static func sinc(_ t: Double, _ sine: (Double) -> Double) -> Double {
         if t == 0 { return 1 }
-        let x = t * ResizeMath.pi
+        let x = t * ExactDoubleMath.pi
         return sine(x) / x
     }
 }
@@ -70,8 +72,8 @@ public struct ResizeWeights: Sendable, Equatable {
     public let normalized: [Double]
 
     /// `sine` exists so tests can measure the effect of another sine (e.g. the C library's);
-    /// production code always uses the default, ResizeMath.sin.
-    public init(inSize: Int, outSize: Int, filter: ResizeFilter, sine: (Double) -> Double = ResizeMath.sin) {
+    /// production code always uses the default, ExactDoubleMath.sin.
+    public init(inSize: Int, outSize: Int, filter: ResizeFilter, sine: (Double) -> Double = ExactDoubleMath.sin) {
         precondition(inSize > 0 && outSize > 0)
         let scale = Double(inSize) / Double(outSize)
         let filterScale = max(scale, 1.0)

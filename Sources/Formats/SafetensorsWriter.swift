@@ -60,8 +60,9 @@ public enum SafetensorsWriter {
     }
 }
 
-/// A JSON string literal for `s` (quotes, backslashes and control characters escaped).
-func jsonString(_ s: String) -> String {
+/// A JSON string literal for `s` (RFC 8259: quotes, backslashes and control characters escaped).
+/// Shared by every hand-written JSON in the project (safetensors headers, analogy manifests).
+public func jsonString(_ s: String) -> String {
     var out = "\""
     for scalar in s.unicodeScalars {
         switch scalar {

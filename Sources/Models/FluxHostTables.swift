@@ -55,12 +55,12 @@ public enum FluxHostTables {
         var sinData = [Float](repeating: 0, count: positions * width)
         var column = 0
         for (axis, d) in axesDims.enumerated() {
-            let omegas = (0..<(d / 2)).map { j in 1.0 / HostMath.pow(theta, Double(2 * j) / Double(d)) }
+            let omegas = (0..<(d / 2)).map { j in 1.0 / ExactDoubleMath.pow(theta, Double(2 * j) / Double(d)) }
             for s in 0..<positions {
                 let pos = Double(ids.data[s * axesDims.count + axis])
                 for (j, omega) in omegas.enumerated() {
                     let angle = pos * omega
-                    let c = Float(HostMath.cos(angle)), sn = Float(HostMath.sin(angle))
+                    let c = Float(ExactDoubleMath.cos(angle)), sn = Float(ExactDoubleMath.sin(angle))
                     let at = s * width + column + 2 * j
                     cosData[at] = c; cosData[at + 1] = c
                     sinData[at] = sn; sinData[at + 1] = sn
@@ -69,61 +69,5 @@ public enum FluxHostTables {
             column += d
         }
         return (Tensor(shape: [positions, width], data: cosData), Tensor(shape: [positions, width], data: sinData))
-    }
-}
-
-/// Double-precision exp/pow/sin/cos for host tables only (the RoPE angles are f64 in diffusers).
-/// Built from IEEE double add/mul/div and explicit FMA (NUMERICS.md allowed operations): range reduction,
-/// then a Taylor polynomial far past double precision. Accuracy ~1e-15 absolute, ample for f32 tables.
-/// (Kept here until Numerics offers double versions.)
-enum HostMath {
-    static let ln2Hi = 6.93147180369123816490e-01, ln2Lo = 1.90821492927058770002e-10
-    static let twoPiHi = 6.283185307179586, twoPiLo = 2.4492935982947064e-16
-
-    static func exp(_ x: Double) -> Double {
-        if x.isNaN { return x }
-        if x > 709 { return .infinity }
-        if x < -745 { return 0 }
-        let k = (x / 0.6931471805599453).rounded()
-        let r = (x - k * ln2Hi) - k * ln2Lo  // k * ln2Hi is exact: ln2Hi has 32 significant bits
-        var sum = 1.0, term = 1.0
-        for n in 1...22 { term = term * r / Double(n); sum += term }
-        return Double(sign: .plus, exponent: Int(k), significand: sum)
-    }
-
-    /// base^e for base > 0.
-    static func pow(_ base: Double, _ e: Double) -> Double {
-        precondition(base > 0, "HostMath.pow needs a positive base")
-        return exp(e * log(base))
-    }
-
-    /// Natural log for x > 0: x = m · 2^k with m in [1, 2), log m by atanh series of (m-1)/(m+1).
-    static func log(_ x: Double) -> Double {
-        let k = Double(x.exponent)
-        let m = x.significand
-        let s = (m - 1) / (m + 1), s2 = s * s
-        var sum = 0.0, power = s
-        for n in stride(from: 1, through: 61, by: 2) { sum += power / Double(n); power *= s2 }
-        return 2 * sum + k * 0.6931471805599453
-    }
-
-    /// Reduces x to r in about [-π, π] with x = r + k·2π (two-constant Cody-Waite with FMA).
-    static func reduce(_ x: Double) -> Double {
-        let k = (x / (2 * Double.pi)).rounded()
-        return x.addingProduct(-k, twoPiHi).addingProduct(-k, twoPiLo)
-    }
-
-    static func sin(_ x: Double) -> Double {
-        let r = reduce(x), r2 = r * r
-        var sum = 0.0, term = r
-        for n in 0..<16 { sum += term; term = -term * r2 / Double((2 * n + 2) * (2 * n + 3)) }
-        return sum
-    }
-
-    static func cos(_ x: Double) -> Double {
-        let r = reduce(x), r2 = r * r
-        var sum = 0.0, term = 1.0
-        for n in 0..<16 { sum += term; term = -term * r2 / Double((2 * n + 1) * (2 * n + 2)) }
-        return sum
     }
 }

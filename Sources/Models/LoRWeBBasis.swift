@@ -172,7 +172,7 @@ public struct LoRWeBBasis: Sendable {
                 perHead.append(options.softmax ? backend.softmax(scores).data : scores.data.map(ExactMath.tanh))
             }
             result[m.path] = (0..<n).map { j in
-                let total = canonicalSum(perHead.map { $0[j] })
+                let total = CanonicalSum.sum(perHead.map { $0[j] })
                 switch options.mixing {
                 case .mean: return total / Float(heads)
                 case .sum: return min(max(total, options.softmax ? 0 : -1), 1)
@@ -201,13 +201,4 @@ public struct LoRWeBBasis: Sendable {
         }
         return FluxAdapters(deltas)
     }
-}
-
-/// NUMERICS.md rule 2 (8 lanes, lane l takes i ≡ l mod 8 ascending, then halving) for a short list.
-func canonicalSum(_ values: [Float]) -> Float {
-    var lanes = [Float](repeating: 0, count: 8)
-    for (i, v) in values.enumerated() { lanes[i % 8] = lanes[i % 8] + v }
-    for l in 0..<4 { lanes[l] = lanes[l] + lanes[l + 4] }
-    for l in 0..<2 { lanes[l] = lanes[l] + lanes[l + 2] }
-    return lanes[0] + lanes[1]
 }

@@ -50,8 +50,10 @@ public enum AnalogyPipeline {
     }
 
     /// The Euler loop in latent mode: noise and context tokens [N, C] in, final tokens [N, C] out.
+    /// `prompt` replaces the model's stored null prompt (prompt_embeds [1, T, J], pooled [1, P]).
     public static func denoise(_ model: LoadedModel, noise: Tensor, context: Tensor, rows: Int, cols: Int,
-                               adapters: FluxAdapters, options: SampleOptions) throws -> Tensor {
+                               adapters: FluxAdapters, options: SampleOptions,
+                               prompt: (embeds: Tensor, pooled: Tensor)? = nil) throws -> Tensor {
         let be = model.backend
         let n = rows * cols, channels = model.transformer.config.inChannels
         guard noise.shape == [n, channels], context.shape == [n, channels] else {
@@ -59,7 +61,8 @@ public enum AnalogyPipeline {
         }
         let imgIds = be.concat([positionIds(rows: rows, cols: cols, first: 0), positionIds(rows: rows, cols: cols, first: 1)],
                                axis: 0)
-        let txtIds = Tensor(zeros: [model.promptEmbeds.shape[1], 3])
+        let (promptEmbeds, pooled) = prompt ?? (model.promptEmbeds, model.pooledPromptEmbeds)
+        let txtIds = Tensor(zeros: [promptEmbeds.shape[1], 3])
         let schedule = try model.scheduler.schedule(steps: options.steps, imageSeqLen: n)
         let guidance: [Float]? = model.transformer.config.guidanceEmbeds ? [options.guidance] : nil
         let contextTokens = context.reshaped([1, n, channels])
@@ -67,7 +70,7 @@ public enum AnalogyPipeline {
         for i in 0..<schedule.steps {
             let input = be.concat([latents, contextTokens], axis: 1)
             let velocity = try model.transformer.forward(
-                hidden: input, encoderHidden: model.promptEmbeds, pooled: model.pooledPromptEmbeds,
+                hidden: input, encoderHidden: promptEmbeds, pooled: pooled,
                 timestep: [schedule.timesteps[i] / 1000], guidance: guidance, imgIds: imgIds, txtIds: txtIds,
                 outputTokens: n, adapters: adapters, backend: be)
             latents = try schedule.step(latents, velocity: velocity, index: i, backend: be)

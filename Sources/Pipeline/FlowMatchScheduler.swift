@@ -12,9 +12,10 @@
 //   static:                σ_i = (Float(shift) * sigmas0_i) / (1 + Float(shift - 1) * sigmas0_i)
 //   timesteps_i = σ_i * Float(numTrainTimesteps);   sigmas = [σ_0 … σ_{n-1}, 0]
 //   Euler step i: dt = sigmas[i+1] - sigmas[i];  x_out = x + (dt * v)              float32, product rounded, no FMA
-// `(…) ** 1.0` in diffusers' time_shift is the identity and is omitted. exp(mu) is `SchedulerMath.exp` (IEEE ops only).
+// `(…) ** 1.0` in diffusers' time_shift is the identity and is omitted. exp(mu) is `ExactDoubleMath.exp` (IEEE ops only).
 
 import Foundation
+import Numerics
 import TensorCore
 
 /// `scheduler_config.json` of a diffusers FlowMatchEulerDiscreteScheduler (missing keys take diffusers' defaults).
@@ -200,7 +201,7 @@ public struct FlowMatchScheduler: Sendable, Equatable {
         if config.useDynamicShifting {
             let muValue = self.mu(imageSeqLen: imageSeqLen)
             mu = muValue
-            let e: Float = config.timeShiftType == "linear" ? Float(muValue) : Float(SchedulerMath.exp(muValue))
+            let e: Float = config.timeShiftType == "linear" ? Float(muValue) : Float(ExactDoubleMath.exp(muValue))
             for s in sigmas0 { shifted.append(e / (e + (1 / s - 1))) }
         } else {
             let shift = Float(config.shift)

@@ -48,9 +48,9 @@ public final class LoadedModel: @unchecked Sendable {
     public let imageEncoder: CLIPImageEncoder
     public let scheduler: FlowMatchScheduler
     public let queryMode: QueryMode
-    /// prompt_embeds [1, T, J] and pooled_prompt_embeds [1, P].
-    let promptEmbeds: Tensor
-    let pooledPromptEmbeds: Tensor
+    /// The stored null prompt: prompt_embeds [1, T, J] and pooled_prompt_embeds [1, P].
+    public let promptEmbeds: Tensor
+    public let pooledPromptEmbeds: Tensor
     let backend: any Backend
     public let context: ExecutionContext
 
@@ -135,6 +135,14 @@ public struct Query: Sendable {
     public var a: RGBImage
     public var aPrime: RGBImage
     public var b: RGBImage
+
+    /// A query supplied as a tensor (latent-mode seam: e.g. a reference implementation's embedding).
+    public init(embedding: Tensor, a: RGBImage, aPrime: RGBImage, b: RGBImage) {
+        self.embedding = embedding
+        self.a = a
+        self.aPrime = aPrime
+        self.b = b
+    }
 }
 
 /// Per-layer mixing coefficients over a basis: one point in the space of LoRAs.

@@ -5,6 +5,7 @@
 
 import Foundation
 import Formats
+import Numerics
 import Pipeline
 import TensorCore
 import XCTest
@@ -44,7 +45,7 @@ final class SchedulerTests: XCTestCase {
             let schedule = try scheduler.schedule(steps: c.steps, imageSeqLen: c.image_seq_len)
             // mu: Python float arithmetic, reproduced exactly (Double(String) is correctly rounded, like repr).
             XCTAssertEqual(schedule.mu, Double(c.mu)!, key)
-            XCTAssertEqual(Float(SchedulerMath.exp(schedule.mu!)).bitPattern, try file.tensor("exp_mu_\(key)").data[0].bitPattern, key)
+            XCTAssertEqual(Float(ExactDoubleMath.exp(schedule.mu!)).bitPattern, try file.tensor("exp_mu_\(key)").data[0].bitPattern, key)
             let sigmas = try file.tensor("sigmas_\(key)").data
             let timesteps = try file.tensor("timesteps_\(key)").data
             print("scheduler \(key): sigmas max abs diff \(maxAbs(schedule.sigmas, sigmas)), "
@@ -113,22 +114,22 @@ final class SchedulerTests: XCTestCase {
         let count = 200_000
         for i in 0..<count {
             let x = -4.0 + 12.0 * Double(i) / Double(count)   // mu for seq lengths up to ~60k tokens
-            let mine = SchedulerMath.exp(x), ref = libmExp(x)
+            let mine = ExactDoubleMath.exp(x), ref = libmExp(x)
             let d = mine.bitPattern > ref.bitPattern ? mine.bitPattern - ref.bitPattern : ref.bitPattern - mine.bitPattern
             maxUlps = max(maxUlps, d)
             if Float(mine) != Float(ref) { floatMismatches += 1 }
         }
         for x in [-700.0, -30.5, -1e-300, 0, 1e-300, 0.5, 1, 30.25, 700] {
-            let mine = SchedulerMath.exp(x), ref = libmExp(x)
+            let mine = ExactDoubleMath.exp(x), ref = libmExp(x)
             XCTAssertLessThanOrEqual(abs(mine - ref), 2 * ref.ulp, "exp(\(x))")
         }
-        print("SchedulerMath.exp: max \(maxUlps) ulp from glibc over \(count) points; \(floatMismatches) float32 mismatches")
+        print("ExactDoubleMath.exp: max \(maxUlps) ulp from glibc over \(count) points; \(floatMismatches) float32 mismatches")
         XCTAssertLessThanOrEqual(maxUlps, 1)
         XCTAssertEqual(floatMismatches, 0)
-        XCTAssertEqual(SchedulerMath.exp(0), 1)
-        XCTAssertEqual(SchedulerMath.exp(800), .infinity)
-        XCTAssertEqual(SchedulerMath.exp(-800), 0)
-        XCTAssertTrue(SchedulerMath.exp(.nan).isNaN)
+        XCTAssertEqual(ExactDoubleMath.exp(0), 1)
+        XCTAssertEqual(ExactDoubleMath.exp(800), .infinity)
+        XCTAssertEqual(ExactDoubleMath.exp(-800), 0)
+        XCTAssertTrue(ExactDoubleMath.exp(.nan).isNaN)
     }
 
     func testLinspaceFollowsNumpy() {
