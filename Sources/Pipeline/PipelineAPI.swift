@@ -6,13 +6,11 @@ import Numerics
 import TensorCore
 
 public enum PipelineError: Error, CustomStringConvertible, Equatable {
-    case notImplemented(String)
     case invalid(String)
     case cancelled
 
     public var description: String {
         switch self {
-        case .notImplemented(let what): return "\(what) is not implemented yet"
         case .invalid(let message): return message
         case .cancelled: return "cancelled"
         }
