@@ -52,42 +52,34 @@ public struct PixelSpaceCodec: LatentCodec {
     /// [3, H, W] planes → tokens [(H/p)·(W/p), 3·p²] (FLUX's pack with p instead of 2).
     public func pack(_ planes: Tensor) -> Tensor {
         precondition(planes.rank == 3 && planes.shape[0] == 3, "pack: planes \(planes.shape)")
-        let (height, width) = (planes.shape[1], planes.shape[2])
-        let rows = height / patch, cols = width / patch, channels = tokenChannels
-        var data = [Float](repeating: 0, count: rows * cols * channels)
-        for r in 0..<rows {
-            for q in 0..<cols {
-                let token = (r * cols + q) * channels
-                for c in 0..<3 {
-                    for dy in 0..<patch {
-                        for dx in 0..<patch {
-                            data[token + (c * patch + dy) * patch + dx] =
-                                planes.data[(c * height + r * patch + dy) * width + q * patch + dx]
-                        }
-                    }
-                }
-            }
-        }
-        return Tensor(shape: [rows * cols, channels], data: data)
+        let rows = planes.shape[1] / patch, cols = planes.shape[2] / patch
+        var data = [Float](repeating: 0, count: rows * cols * tokenChannels)
+        forEachElement(rows: rows, cols: cols) { token, plane in data[token] = planes.data[plane] }
+        return Tensor(shape: [rows * cols, tokenChannels], data: data)
     }
 
     /// The inverse of `pack`.
     public func unpack(_ tokens: Tensor, rows: Int, cols: Int) -> Tensor {
+        var data = [Float](repeating: 0, count: 3 * rows * patch * cols * patch)
+        forEachElement(rows: rows, cols: cols) { token, plane in data[plane] = tokens.data[token] }
+        return Tensor(shape: [3, rows * patch, cols * patch], data: data)
+    }
+
+    /// The one index mapping `pack` and `unpack` share: body(token-layout index, plane-layout index) for
+    /// every element of a rows×cols token grid.
+    private func forEachElement(rows: Int, cols: Int, _ body: (Int, Int) -> Void) {
         let height = rows * patch, width = cols * patch, channels = tokenChannels
-        var data = [Float](repeating: 0, count: 3 * height * width)
         for r in 0..<rows {
             for q in 0..<cols {
                 let token = (r * cols + q) * channels
                 for c in 0..<3 {
                     for dy in 0..<patch {
                         for dx in 0..<patch {
-                            data[(c * height + r * patch + dy) * width + q * patch + dx] =
-                                tokens.data[token + (c * patch + dy) * patch + dx]
+                            body(token + (c * patch + dy) * patch + dx, (c * height + r * patch + dy) * width + q * patch + dx)
                         }
                     }
                 }
             }
         }
-        return Tensor(shape: [3, height, width], data: data)
     }
 }
