@@ -97,21 +97,29 @@ public struct FluxTransformer: Sendable {
         return backend.add(temb, textEmbedder(pooled, backend: backend))
     }
 
+    /// The RoPE cos/sin tables [S_txt + S_img, head_dim] for these ids (text first), computed on the host.
+    public func ropeTables(imgIds: Tensor, txtIds: Tensor, backend: any Backend) -> (cos: Tensor, sin: Tensor) {
+        FluxHostTables.rope(ids: backend.concat([txtIds, imgIds], axis: 0), axesDims: config.axesDimsRope)
+    }
+
     /// One forward pass.
     /// - hidden [B, S_img, in_channels] (Kontext: noise tokens, then context tokens), encoderHidden [B, S_txt, J],
     ///   pooled [B, P], timestep [B] (sigma), guidance [B] (required iff the config embeds guidance),
     ///   imgIds [S_img, 3], txtIds [S_txt, 3] (shared across the batch).
     /// - outputTokens: keep only the first n image tokens (Kontext: the noise tokens); nil keeps all.
+    /// - rope: the tables `ropeTables(imgIds:txtIds:backend:)` returns for these ids; a sampling loop passes them so
+    ///   they are computed once per run instead of once per step (nil: computed here).
     /// - Returns [B, outputTokens ?? S_img, p²·out_channels].
     public func forward(hidden: Tensor, encoderHidden: Tensor, pooled: Tensor, timestep: [Float], guidance: [Float]?,
                         imgIds: Tensor, txtIds: Tensor, outputTokens: Int? = nil,
-                        adapters: FluxAdapters = .none, backend: any Backend) throws -> Tensor {
+                        adapters: FluxAdapters = .none, rope: (cos: Tensor, sin: Tensor)? = nil,
+                        backend: any Backend) throws -> Tensor {
         try checkInputs(hidden: hidden, encoderHidden: encoderHidden, pooled: pooled, timestep: timestep,
                         guidance: guidance, imgIds: imgIds, txtIds: txtIds, outputTokens: outputTokens)
         let be = backend
         let (batch, sImg, sTxt) = (hidden.shape[0], hidden.shape[1], encoderHidden.shape[1])
         let temb = conditioning(timestep: timestep, guidance: guidance, pooled: pooled, backend: be)
-        let rope = FluxHostTables.rope(ids: be.concat([txtIds, imgIds], axis: 0), axesDims: config.axesDimsRope)
+        let rope = rope ?? ropeTables(imgIds: imgIds, txtIds: txtIds, backend: be)
         let ctx = FluxRunContext(backend: be, adapters: adapters, siluTemb: be.silu(temb), ropeCos: rope.cos,
                                  ropeSin: rope.sin, heads: config.numAttentionHeads, headDim: config.attentionHeadDim)
 

@@ -63,6 +63,7 @@ public enum AnalogyPipeline {
                                axis: 0)
         let (promptEmbeds, pooled) = prompt ?? (model.promptEmbeds, model.pooledPromptEmbeds)
         let txtIds = Tensor(zeros: [promptEmbeds.shape[1], 3])
+        let rope = model.transformer.ropeTables(imgIds: imgIds, txtIds: txtIds, backend: be)  // same every step
         let schedule = try model.scheduler.schedule(steps: options.steps, imageSeqLen: n)
         let guidance: [Float]? = model.transformer.config.guidanceEmbeds ? [options.guidance] : nil
         let contextTokens = context.reshaped([1, n, channels])
@@ -72,7 +73,7 @@ public enum AnalogyPipeline {
             let velocity = try model.transformer.forward(
                 hidden: input, encoderHidden: promptEmbeds, pooled: pooled,
                 timestep: [schedule.timesteps[i] / 1000], guidance: guidance, imgIds: imgIds, txtIds: txtIds,
-                outputTokens: n, adapters: adapters, backend: be)
+                outputTokens: n, adapters: adapters, rope: rope, backend: be)
             latents = try schedule.step(latents, velocity: velocity, index: i, backend: be)
             if let progress = options.progress, !progress(i + 1, schedule.steps) { throw PipelineError.cancelled }
         }
