@@ -50,7 +50,7 @@ let package = Package(
             .product(name: "ArgumentParser", package: "swift-argument-parser"),
         ], swiftSettings: cpuFlags),
         // Benchmarks (make bench): exact kernels against OpenBLAS in the same process.
-        .executableTarget(name: "lorweb-bench", dependencies: ["TensorCore", "Numerics", "COpenBLAS"], swiftSettings: cpuFlags),
+        .executableTarget(name: "lorweb-bench", dependencies: ["TensorCore", "Numerics", "COpenBLAS", "Formats", "Models", "Pipeline"], swiftSettings: cpuFlags),
 
         .testTarget(name: "NumericsTests", dependencies: ["Numerics"], swiftSettings: cpuFlags),
         .testTarget(name: "TensorCoreTests", dependencies: ["TensorCore", "Numerics"], swiftSettings: cpuFlags),
