@@ -46,7 +46,7 @@ let package = Package(
                 swiftSettings: cpuFlags),
         // 7. The command line and the REPL front end.
         .executableTarget(name: "lorweb", dependencies: [
-            "RecipeEngine", "Pipeline", "Formats", "Analogies", "Figures", "CReadline",
+            "RecipeEngine", "Pipeline", "Formats", "Analogies", "Figures", "TensorCore", "CReadline",
             .product(name: "ArgumentParser", package: "swift-argument-parser"),
         ], swiftSettings: cpuFlags),
         // Benchmarks (make bench): exact kernels against OpenBLAS in the same process.

@@ -3,6 +3,9 @@
 // (default bench-results/bench.md). Sections run in this order so the peak-RSS figure of `mini` is its own.
 import Foundation
 import Pipeline
+import TensorCore
+
+AllocatorTuning.keepLargeBlocksInHeap()
 
 let options = Options(CommandLine.arguments)
 let machine = machineDescription()
