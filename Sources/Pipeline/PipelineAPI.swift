@@ -44,6 +44,18 @@ public struct ExecutionContext: Sendable {
         #endif
     }
 
+    /// The Vulkan devices of this machine as --device values ("vulkan:0", ...); empty in a CPU-only build.
+    /// Throws when Vulkan is built in but no loader or driver is present.
+    public static func vulkanDevices() throws -> [String] {
+        #if LORWEB_VULKAN
+        do { return try VulkanDevices.list().map { "vulkan:\($0.index)" } } catch {
+            throw PipelineError.invalid("\(error)")
+        }
+        #else
+        return []
+        #endif
+    }
+
     /// The Vulkan device index of a "vulkan" / "vulkan:N" device string; nil for "cpu"; throws for anything else.
     public static func vulkanIndex(of device: String) throws -> Int? {
         if device == "cpu" { return nil }

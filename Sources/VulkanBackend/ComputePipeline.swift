@@ -143,7 +143,12 @@ public final class DispatchRecorder {
         }
         try VulkanError.check(allocated, "vkAllocateDescriptorSets(\(kernel))")
 
-        var bufferInfos = bindings.map { VkDescriptorBufferInfo(buffer: $0.buffer.buffer, offset: 0, range: VkDeviceSize(UInt64.max)) }
+        var bufferInfos = bindings.map { binding -> VkDescriptorBufferInfo in
+            if case .storageRange(let b, let offset, let count) = binding {
+                return VkDescriptorBufferInfo(buffer: b.buffer, offset: VkDeviceSize(offset * 4), range: VkDeviceSize(max(count, 1) * 4))
+            }
+            return VkDescriptorBufferInfo(buffer: binding.buffer.buffer, offset: 0, range: VkDeviceSize(UInt64.max))
+        }
         var views = try bindings.map { binding -> VkBufferView? in binding.isTexel ? try binding.buffer.texels() : nil }
         bufferInfos.withUnsafeMutableBufferPointer { infoPointer in
             views.withUnsafeMutableBufferPointer { viewPointer in

@@ -63,7 +63,7 @@ extension VulkanBackend {
     func copies(into shape: [Int], from views: [([Float], CopyView)]) throws -> [Float] {
         let total = shape.reduce(1, *)
         guard total > 0 else { return [] }
-        let out = try device.buffer(count: total)
+        let out = try device.output(count: total, for: "copy_strided")
         let dstStridesFull = Tensor.rowMajorStrides(shape)
         let sources = try views.map { try device.buffer($0.0) }
         try device.sequence { recorder in
@@ -76,10 +76,10 @@ extension VulkanBackend {
                 }
                 let groups = (count + 255) / 256
                 let gx = min(groups, 65535)
-                try recorder.dispatch("copy_strided", bindings: [.storage(source), .storage(out)], push: push,
+                try recorder.dispatch("copy_strided", bindings: [.storage(source), out.binding], push: push,
                                       groups: (gx, (groups + gx - 1) / gx, 1))
             }
         }
-        return out.download()
+        return try out.download()
     }
 }

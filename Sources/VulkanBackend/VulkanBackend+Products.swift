@@ -50,12 +50,12 @@ extension VulkanBackend {
                 for i in 0..<m { (aBuffer.mapped + i * lda4 * 4).update(from: src.baseAddress! + i * k, count: k) }
             }
         }
-        let out = try device.buffer(count: m * n)
+        let out = try device.output(count: m * n, for: "gemm_panels")
         let biasBuffer = try bias ?? device.buffer(count: 4)
-        try device.dispatch("gemm_panels", bindings: [.texels(aBuffer), .texels(panels), .storage(biasBuffer), .storage(out)],
+        try device.dispatch("gemm_panels", bindings: [.texels(aBuffer), .texels(panels), .storage(biasBuffer), out.binding],
                             push: PushConstants(m, n, k, lda4, bias == nil ? 0 : 1),
                             groups: ((n + 63) / 64, (m + 63) / 64, 1))
-        return out.download()
+        return try out.download()
     }
 
     /// B in the PackedLinear panel layout ([panels][K][16], zero-padded columns) from [K, N] or, transposed, [N, K].

@@ -11,12 +11,14 @@ import Foundation
 public enum VulkanBinding {
     /// `layout(std430, binding = i) buffer { float x[]; }`.
     case storage(VulkanBuffer)
+    /// The same, bound to elements offset..<offset+count of the buffer (a guarded output, see OutputBuffer).
+    case storageRange(VulkanBuffer, offset: Int, count: Int)
     /// `layout(binding = i) uniform samplerBuffer x;` read with texelFetch, RGBA32F (4 floats per texel):
     /// llvmpipe vectorises texel fetches, ~8x faster than SSBO loads for GEMM operands (reference/vulkan.md §0.2).
     case texels(VulkanBuffer)
 
     var buffer: VulkanBuffer {
-        switch self { case .storage(let b), .texels(let b): return b }
+        switch self { case .storage(let b), .texels(let b), .storageRange(let b, _, _): return b }
     }
     var isTexel: Bool { if case .texels = self { return true } else { return false } }
 }
@@ -56,6 +58,12 @@ public final class VulkanDevice: @unchecked Sendable {
         guard info.shaderFloat64 && info.shaderInt64 else {
             throw VulkanError("Vulkan device \(index) (\(info.name)) lacks shaderFloat64/shaderInt64, which the exact "
                 + "kernels need (FP64 round-to-odd FMA and correctly rounded division fallbacks)")
+        }
+        var properties = VkPhysicalDeviceProperties()
+        vkGetPhysicalDeviceProperties(physical, &properties)
+        guard properties.limits.minStorageBufferOffsetAlignment <= VkDeviceSize(OutputBuffer.guardCount * 4) else {
+            throw VulkanError("Vulkan device \(index) (\(info.name)) needs storage offsets aligned to "
+                + "\(properties.limits.minStorageBufferOffsetAlignment) bytes; the guarded outputs use 256")
         }
         self.info = info
         self.physical = physical

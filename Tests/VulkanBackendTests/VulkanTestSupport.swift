@@ -29,30 +29,10 @@ enum VulkanTestDevices {
     }
 }
 
-/// Byte comparison with a useful failure: the first differing index, both values, their ulp distance.
+/// Byte comparison with a useful failure (first differing index, both values, ulp distance).
 func assertBitIdentical(_ actual: Tensor, _ expected: Tensor, _ what: @autoclosure () -> String,
                         file: StaticString = #filePath, line: UInt = #line) {
-    guard actual.shape == expected.shape else {
-        XCTFail("\(what()): shape \(actual.shape), expected \(expected.shape)", file: file, line: line)
-        return
-    }
-    if let i = actual.data.indices.first(where: { actual.data[$0].bitPattern != expected.data[$0].bitPattern }) {
-        let mismatches = actual.data.indices.filter { actual.data[$0].bitPattern != expected.data[$0].bitPattern }.count
-        XCTFail("\(what()): \(mismatches) of \(actual.count) elements differ; first at \(i): got \(actual.data[i]) "
-            + "(0x\(String(actual.data[i].bitPattern, radix: 16))), CPU \(expected.data[i]) "
-            + "(0x\(String(expected.data[i].bitPattern, radix: 16))), \(ulpDistance(actual.data[i], expected.data[i])) ulp",
-            file: file, line: line)
-    }
-}
-
-/// Distance in units in the last place (ordered bit patterns); "NaN" when either is NaN.
-func ulpDistance(_ a: Float, _ b: Float) -> String {
-    if a.isNaN || b.isNaN { return "NaN" }
-    func ordered(_ x: Float) -> Int64 {
-        let bits = Int64(x.bitPattern & 0x7FFF_FFFF)
-        return x.sign == .minus ? -bits : bits
-    }
-    return String(abs(ordered(a) - ordered(b)))
+    if let d = Conformance.difference(actual, expected) { XCTFail("\(what()): \(d)", file: file, line: line) }
 }
 
 /// Deterministic test data (SplitMix64): values of mixed magnitude and sign, some exact zeros.
