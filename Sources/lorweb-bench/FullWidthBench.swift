@@ -52,10 +52,21 @@ func measureFullWidth(threads: Int, reps: Int) throws -> [String: Timing] {
         try SafetensorsWriter.write(tensors, to: path)
         let model = try FluxTransformer(config: config, weights: SafetensorsFile(path: path))
         let rope = model.ropeTables(imgIds: imgIds, txtIds: txtIds, backend: backend)
-        result["\(double)\(single)"] = try Timing.of(reps: reps) {
-            _ = try model.forward(hidden: hidden, encoderHidden: encoder, pooled: pooled, timestep: [0.5],
-                                  guidance: [2.5], imgIds: imgIds, txtIds: txtIds, outputTokens: noise,
-                                  rope: rope, backend: backend)
+        func time(_ adapters: FluxAdapters) throws -> Timing {
+            try Timing.of(reps: reps) {
+                _ = try model.forward(hidden: hidden, encoderHidden: encoder, pooled: pooled, timestep: [0.5],
+                                      guidance: [2.5], imgIds: imgIds, txtIds: txtIds, outputTokens: noise,
+                                      adapters: adapters, rope: rope, backend: backend)
+            }
+        }
+        result["\(double)\(single)"] = try time(.none)
+        if double + single > 0 {
+            // The release basis: N = 32 LoRAs of rank 4 on every block Linear, blended into R = 128 (lorweb.md §2.5).
+            let deltas = FluxWeightKeys.adaptedLinears(config).map { spec in
+                (spec.path, LowRankDelta(aCat: Tensor(shape: [spec.inFeatures, 128], data: uniform.array(spec.inFeatures * 128, scale: 0.02)),
+                                         bCat: Tensor(shape: [128, spec.outFeatures], data: uniform.array(128 * spec.outFeatures, scale: 0.02))))
+            }
+            result["\(double)\(single)+basis"] = try time(FluxAdapters(Dictionary(uniqueKeysWithValues: deltas)))
         }
         try? FileManager.default.removeItem(atPath: path)
         print("full width (\(double), \(single)) blocks, \(threads) thread(s): \(format(result["\(double)\(single)"]!.median)) s")
@@ -75,8 +86,9 @@ func fullWidthSection(_ options: Options, threads: [Int], reps: Int, torch: Torc
         }
         for (key, name) in [("10", "double block"), ("01", "single block"), ("00", "embedders + output")] {
             let s = part(swift, key), p = part(reference, key)
+            let basis = key == "00" ? nil : swift[key + "+basis"].map { $0.median / swift[key]!.median - 1 }
             rows.append("| \(name) | \(t) | \(format(s, "%.2f")) | \(format(p, "%.2f")) | " +
-                        "\(format(s.flatMap { s in p.map { s / $0 } }, "%.2f")) |")
+                        "\(format(s.flatMap { s in p.map { s / $0 } }, "%.2f")) | \(format(basis.map { 100 * $0 }, "%.1f %%")) |")
         }
         func step(_ times: [String: Timing]?) -> Double? {
             guard let d = part(times, "10"), let s = part(times, "01"), let o = part(times, "00"),
@@ -97,10 +109,12 @@ func fullWidthSection(_ options: Options, threads: [Int], reps: Int, torch: Torc
     D = 3072, 24 heads × 128, \(text) text + \(noise) noise + \(context) context tokens (the issue's block shape),
     seeded random weights, exact mode, median of \(reps) after a warm-up. Block = forward(model with that block)
     − forward(model with no blocks); PyTorch the same way (diffusers FluxTransformer2DModel, float32,
-    eager\(torch.map { ", torch \($0.version)" } ?? "; not run: pass --python")).
+    eager\(torch.map { ", torch \($0.version)" } ?? "; not run: pass --python")). Basis overhead: the same forward
+    with a blended release-size basis (32 LoRAs × rank 4 = rank 128, random) on every block Linear, relative
+    to the model without it (whole forward, so embedders are in the denominator too).
 
-    | part | threads | Swift (s) | PyTorch (s) | Swift / PyTorch |
-    |---|---|---|---|---|
+    | part | threads | Swift (s) | PyTorch (s) | Swift / PyTorch | basis overhead (Swift) |
+    |---|---|---|---|---|---|
     \(rows.joined(separator: "\n"))
 
     Projected full step at a 1024² grid (\(projectedTokens) tokens: 512 text + 4096 noise + 4096 context), one
