@@ -13,7 +13,8 @@ PYTHON ?= python3
 .PHONY: help setup build run test bench golden fixtures clean
 
 help:
-	@echo "make setup     install the system packages (apt: libopenblas-dev libpng-dev libreadline-dev pkg-config)"
+	@echo "make setup     install the system packages (apt: libopenblas-dev libpng-dev libreadline-dev pkg-config;"
+	@echo "               GPU build: libvulkan-dev glslc spirv-tools mesa-vulkan-drivers vulkan-tools)"
 	@echo "make build     release build of lorweb"
 	@echo "make run       run $(RECIPE) on the embedded default model"
 	@echo "make test      the whole test suite (release build; goldens included)"
@@ -21,10 +22,14 @@ help:
 	@echo "make golden    re-render the golden images and show what changed"
 	@echo "make fixtures  regenerate the parity fixtures (PYTHON=... with Tools/fixtures/requirements.txt installed)"
 
+# The Vulkan packages make this the GPU build (README "GPU build (Vulkan)"): libvulkan-dev + glslc compile the
+# backend and its shaders; mesa-vulkan-drivers is lavapipe, a CPU Vulkan driver, so every CI run proves that the
+# GPU kernels give the CPU's bytes (conformance suite + goldens on lavapipe). Build with LORWEB_VULKAN=0 to skip it.
 setup:
 	apt-get update
 	DEBIAN_FRONTEND=noninteractive apt-get install -y --no-install-recommends \
-	    libopenblas-dev libpng-dev libreadline-dev pkg-config
+	    libopenblas-dev libpng-dev libreadline-dev pkg-config \
+	    libvulkan-dev glslc spirv-tools mesa-vulkan-drivers vulkan-tools
 
 build:
 	swift build $(SWIFT_RELEASE) --product lorweb

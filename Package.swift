@@ -1,5 +1,6 @@
 // swift-tools-version:6.0
 // LoRWeB for Swift: one target per layer (see ARCHITECTURE.md in the README).
+import Foundation
 import PackageDescription
 
 // Without an explicit CPU, SIMD FMA lowers to fmaf libcalls (160x slower); see README "Build".
@@ -8,6 +9,25 @@ let cpuFlags: [SwiftSetting] = [.unsafeFlags(["-target-cpu", "haswell"])]
 #else
 let cpuFlags: [SwiftSetting] = []
 #endif
+
+// The GPU build (issue 8): the Vulkan backend is compiled in only when its system packages are installed
+// (apt: libvulkan-dev, glslc; mesa-vulkan-drivers gives lavapipe, a CPU Vulkan driver for CI).
+// LORWEB_VULKAN=0 forces the CPU-only build. Targets that reference it see the condition LORWEB_VULKAN.
+let vulkanBuild = ProcessInfo.processInfo.environment["LORWEB_VULKAN"] != "0"
+    && FileManager.default.fileExists(atPath: "/usr/include/vulkan/vulkan.h")
+    && FileManager.default.fileExists(atPath: "/usr/bin/glslc")
+let vulkanDependency: [Target.Dependency] = vulkanBuild ? ["VulkanBackend"] : []
+let vulkanFlags: [SwiftSetting] = vulkanBuild ? [.define("LORWEB_VULKAN")] : []
+let vulkanTargets: [Target] = !vulkanBuild ? [] : [
+    .systemLibrary(name: "CVulkan", pkgConfig: "vulkan", providers: [.apt(["libvulkan-dev"])]),
+    // Compiles Sources/VulkanBackend/Shaders/*.comp to SPIR-V with /usr/bin/glslc at build time.
+    .plugin(name: "SPIRVCompiler", capability: .buildTool()),
+    // 2b. The Vulkan compute backend: device, probe, kernels; byte-identical to CPUBackend in exact mode.
+    .target(name: "VulkanBackend", dependencies: ["TensorCore", "Numerics", "CVulkan"], exclude: ["Shaders"],
+            swiftSettings: cpuFlags, plugins: ["SPIRVCompiler"]),
+    .testTarget(name: "VulkanBackendTests", dependencies: ["VulkanBackend", "TensorCore", "Numerics"],
+                swiftSettings: cpuFlags),
+]
 
 let package = Package(
     name: "lorweb",
@@ -39,8 +59,8 @@ let package = Package(
         // 4. FluxTransformer, LoRA basis, CLIP vision encoder.
         .target(name: "Models", dependencies: ["TensorCore", "Formats", "Numerics"], swiftSettings: cpuFlags),
         // 5. The analogy pipeline: grid, query, coefficients, scheduler, sampling loop.
-        .target(name: "Pipeline", dependencies: ["Models", "Formats", "TensorCore", "Numerics", "Analogies"],
-                resources: [.copy("Resources/mini")], swiftSettings: cpuFlags),
+        .target(name: "Pipeline", dependencies: ["Models", "Formats", "TensorCore", "Numerics", "Analogies"] + vulkanDependency,
+                resources: [.copy("Resources/mini")], swiftSettings: cpuFlags + vulkanFlags),
         // 6. The recipe language: lexer, parser, checker, evaluator, steps, cache, provenance.
         .target(name: "RecipeEngine", dependencies: ["Pipeline", "Figures", "Models", "Formats", "Analogies", "TensorCore", "Numerics"],
                 swiftSettings: cpuFlags),
@@ -48,7 +68,7 @@ let package = Package(
         .executableTarget(name: "lorweb", dependencies: [
             "RecipeEngine", "Pipeline", "Formats", "Analogies", "Figures", "CReadline",
             .product(name: "ArgumentParser", package: "swift-argument-parser"),
-        ], swiftSettings: cpuFlags),
+        ] + vulkanDependency, swiftSettings: cpuFlags + vulkanFlags),
         // Benchmarks (make bench): exact kernels against OpenBLAS in the same process.
         .executableTarget(name: "lorweb-bench", dependencies: ["TensorCore", "Numerics", "COpenBLAS"], swiftSettings: cpuFlags),
 
@@ -64,5 +84,5 @@ let package = Package(
                     exclude: ["Fixtures"], swiftSettings: cpuFlags),
         .testTarget(name: "RecipeEngineTests", dependencies: ["RecipeEngine", "Pipeline", "Formats", "Numerics", "TensorCore"], exclude: ["Recipes"],
                     swiftSettings: cpuFlags),
-    ]
+    ] + vulkanTargets
 )

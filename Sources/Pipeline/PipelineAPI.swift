@@ -4,6 +4,9 @@ import Foundation
 import Models
 import Numerics
 import TensorCore
+#if LORWEB_VULKAN
+import VulkanBackend
+#endif
 
 public enum PipelineError: Error, CustomStringConvertible, Equatable {
     case invalid(String)
@@ -20,18 +23,57 @@ public enum PipelineError: Error, CustomStringConvertible, Equatable {
 /// Where and how the numbers are computed. Outputs never depend on `threads`.
 public struct ExecutionContext: Sendable {
     public var threads: Int
-    /// "cpu" today; "vulkan:N" later.
+    /// "cpu", or "vulkan" / "vulkan:N" (Vulkan device N, 0 by default) in a GPU build.
     public var device: String
     public init(threads: Int = 2, device: String = "cpu") {
         self.threads = threads
         self.device = device
     }
 
-    func backend() throws -> any Backend {
-        guard device == "cpu" else {
-            throw PipelineError.invalid("unknown device '\(device)': this build has only 'cpu'")
+    /// What an output file records as its backend (PNG provenance, golden manifest): the numerics it reproduces,
+    /// not the device. Every device computes the exact mode's bytes, so a file is a pure function of (recipe,
+    /// inputs, weights, seed) and names the reference those bytes belong to: "cpu", on every device.
+    public var provenanceBackend: String { "cpu" }
+
+    /// True when this binary was built with the Vulkan backend (the GPU build).
+    public static var vulkanBuiltIn: Bool {
+        #if LORWEB_VULKAN
+        return true
+        #else
+        return false
+        #endif
+    }
+
+    /// The Vulkan devices of this machine as --device values ("vulkan:0", ...); empty in a CPU-only build.
+    /// Throws when Vulkan is built in but no loader or driver is present.
+    public static func vulkanDevices() throws -> [String] {
+        #if LORWEB_VULKAN
+        do { return try VulkanDevices.list().map { "vulkan:\($0.index)" } } catch {
+            throw PipelineError.invalid("\(error)")
         }
-        return CPUBackend(threads: max(1, threads))
+        #else
+        return []
+        #endif
+    }
+
+    /// The Vulkan device index of a "vulkan" / "vulkan:N" device string; nil for "cpu"; throws for anything else.
+    public static func vulkanIndex(of device: String) throws -> Int? {
+        if device == "cpu" { return nil }
+        if device == "vulkan" { return 0 }
+        if device.hasPrefix("vulkan:"), let n = Int(device.dropFirst("vulkan:".count)), n >= 0 { return n }
+        throw PipelineError.invalid("unknown device '\(device)': use cpu, vulkan or vulkan:N")
+    }
+
+    func backend() throws -> any Backend {
+        guard let index = try Self.vulkanIndex(of: device) else { return CPUBackend(threads: max(1, threads)) }
+        #if LORWEB_VULKAN
+        do { return try VulkanBackend(deviceIndex: index, hostThreads: max(1, threads)) } catch {
+            throw PipelineError.invalid("device '\(device)': \(error)")
+        }
+        #else
+        throw PipelineError.invalid("device '\(device)': this lorweb was built without Vulkan (CPU only); "
+            + "install libvulkan-dev and glslc and rebuild for the GPU build")
+        #endif
     }
 }
 

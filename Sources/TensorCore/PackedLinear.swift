@@ -106,6 +106,15 @@ public struct PackedLinear: Sendable {
         paddedBias.map { Tensor(shape: [outFeatures], data: Array($0[0..<outFeatures])) }
     }
 
+    /// The packed panels (panelCount × inFeatures × 16 floats, layout above) and the padded bias, read-only, for
+    /// backends outside this module (the Vulkan backend uploads the panels as they are). `storage` identifies the
+    /// packed weights: equal for copies of one PackedLinear, so a backend can cache its upload.
+    public func withPackedStorage<R>(_ body: (_ panels: UnsafeBufferPointer<Float>, _ paddedBias: [Float]?,
+                                              _ storage: ObjectIdentifier) throws -> R) rethrows -> R {
+        try body(UnsafeBufferPointer(start: panels.pointer, count: panelCount * inFeatures * Self.panelWidth),
+                 paddedBias, ObjectIdentifier(panels))
+    }
+
     /// The panels and the padded bias (nil without bias) as pointers, for the kernels.
     func withPointers<R>(_ body: (UnsafePointer<Float>, UnsafePointer<Float>?) -> R) -> R {
         let base = UnsafePointer(panels.pointer)

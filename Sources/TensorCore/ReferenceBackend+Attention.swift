@@ -113,7 +113,7 @@ extension ReferenceBackend {
 
 extension Backend {
     /// [B?, C, H, W] -> [B?, (H/p)(W/p), C·p·p], each patch in (c, dy, dx) order (exact copies).
-    func unfoldPatches(_ image: Tensor, layer: PackedLinear, patch p: Int) -> Tensor {
+    public func unfoldPatches(_ image: Tensor, layer: PackedLinear, patch p: Int) -> Tensor {
         precondition((image.rank == 3 || image.rank == 4) && p > 0, "patchEmbed: image \(image.shape), patch \(p)")
         let batched = image.rank == 4
         let b = batched ? image.shape[0] : 1

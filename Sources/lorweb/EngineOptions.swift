@@ -4,13 +4,9 @@ import Foundation
 import Pipeline
 import RecipeEngine
 
-enum Device: String, ExpressibleByArgument, CaseIterable {
-    case cpu
-}
-
 struct EngineOptions: ParsableArguments {
-    @Option(help: "Where to compute (outputs are identical on every device).")
-    var device: Device = .cpu
+    @Option(help: "Where to compute: cpu, vulkan or vulkan:N (`lorweb devices` lists them; outputs are identical on every device).")
+    var device = "cpu"
 
     @Option(help: "Worker threads (outputs do not depend on it).")
     var threads: Int = max(1, min(ProcessInfo.processInfo.activeProcessorCount, 16))
@@ -26,9 +22,10 @@ struct EngineOptions: ParsableArguments {
 
     func validate() throws {
         guard threads >= 1 && threads <= 256 else { throw ValidationError("--threads must be from 1 to 256") }
+        do { _ = try ExecutionContext.vulkanIndex(of: device) } catch { throw ValidationError("--device: \(error)") }
     }
 
-    var execution: ExecutionContext { ExecutionContext(threads: threads, device: device.rawValue) }
+    var execution: ExecutionContext { ExecutionContext(threads: threads, device: device) }
 
     /// Run options wired to this terminal: progress bar on a TTY only, notes unless --quiet, Ctrl-C.
     func runOptions(outputDirectory: String, overrides: [(name: String, value: String)] = []) -> RunOptions {

@@ -9,7 +9,8 @@ struct Lorweb: ParsableCommand {
         abstract: "Visual-analogy image editing with a weight basis of LoRAs (LoRWeB), reproducible to the bit.",
         discussion: ExitCodes.documentation,
         subcommands: [RunCommand.self, ReplCommand.self, GoldenCommand.self, InspectCommand.self,
-                      ReproduceCommand.self, StepsCommand.self, AnalogiesCommand.self, MiniInitCommand.self])
+                      ReproduceCommand.self, StepsCommand.self, AnalogiesCommand.self, MiniInitCommand.self,
+                      DevicesCommand.self])
 }
 
 @main

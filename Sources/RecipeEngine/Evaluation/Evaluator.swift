@@ -30,7 +30,7 @@ public final class Evaluator {
         self.options = options
         self.library = library
         self.provenance = ProvenanceBase(recipeText: Printer.program(program.statements), recipeName: recipeName,
-                                         seed: program.seed, params: [], backend: options.execution.device)
+                                         seed: program.seed, params: [], backend: options.execution.provenanceBackend)
         self.provenance.params = program.params.compactMap { name in
             guard let index = program.bindings[name], case .param(_, _, let value) = program.statements[index] else { return nil }
             return (name, Printer.expression(value))

@@ -58,9 +58,10 @@ public struct GoldenSuite {
         return Self.files(under: outputDirectory)
     }
 
-    /// Re-renders every recipe of the manifest (entries of `backend` only) and compares bytes.
+    /// Re-renders every recipe of the manifest (entries of the run's provenance backend: "cpu" on every device,
+    /// since every device must reproduce the CPU's bytes) and compares bytes.
     public func check(options: RunOptions) throws -> [GoldenResult] {
-        let all = try entries().filter { $0.backend == options.execution.device }
+        let all = try entries().filter { $0.backend == options.execution.provenanceBackend }
         var results: [GoldenResult] = []
         for recipe in Self.unique(all.map(\.recipe)) {
             let scratch = try Self.scratchDirectory()
@@ -81,7 +82,7 @@ public struct GoldenSuite {
     /// Re-renders every golden recipe into the golden folder and rewrites the manifest.
     /// Returns one line per added, changed or removed output.
     public func update(options: RunOptions) throws -> [String] {
-        let backend = options.execution.device
+        let backend = options.execution.provenanceBackend
         let old = try entries()
         var kept = old.filter { $0.backend != backend }
         var changes: [String] = []

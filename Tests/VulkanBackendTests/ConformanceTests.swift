@@ -1,0 +1,33 @@
+// The conformance suite (Sources/VulkanBackend/Conformance.swift) on every Vulkan device: every Backend op,
+// random odd shapes, byte-for-byte against CPUBackend, outputs guarded by sentinels. One test per op group.
+import TensorCore
+import VulkanBackend
+import XCTest
+
+final class ConformanceTests: XCTestCase {
+    func runGroup(_ group: String, file: StaticString = #filePath, line: UInt = #line) throws {
+        let cpu = CPUBackend(threads: 2)
+        for backend in try VulkanTestDevices.backends(file: file, line: line) {
+            let report = Conformance.run(group, backend: backend, reference: cpu)
+            XCTAssertGreaterThan(report.comparisons, 0, file: file, line: line)
+            for failure in report.failures {
+                XCTFail("\(backend.device.info.name): \(failure)", file: file, line: line)
+            }
+        }
+    }
+
+    func testProducts() throws { try runGroup("products") }
+    func testPatchEmbed() throws { try runGroup("patchEmbed") }
+    func testElementwise() throws { try runGroup("elementwise") }
+    func testActivations() throws { try runGroup("activations") }
+    func testNorms() throws { try runGroup("norms") }
+    func testAttention() throws { try runGroup("attention") }
+    func testLayout() throws { try runGroup("layout") }
+
+    /// The comparison itself can fail: a one-ulp change is reported with its index and distance.
+    func testDifferenceReportsIndexAndUlps() {
+        let a = Tensor(shape: [3], data: [1, 2, 3]), b = Tensor(shape: [3], data: [1, 2, 3.0000002])
+        XCTAssertNil(Conformance.difference(a, a))
+        XCTAssertEqual(Conformance.difference(a, b), "1 of 3 elements differ; first at 2: got 3.0 (0x40400000), expected 3.0000002 (0x40400001), 1 ulp")
+    }
+}
