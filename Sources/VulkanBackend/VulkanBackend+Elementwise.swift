@@ -36,10 +36,10 @@ extension VulkanBackend {
         guard x.count > 0 else { return x }
         let y = run("unary \(op)") { () throws -> [Float] in
             let input = try device.buffer(x.data)
-            let out = try device.buffer(count: x.count)
-            try device.dispatch("unary", inputs: [input], output: out, push: PushConstants(x.count, op.rawValue),
+            let out = try device.output(count: x.count, for: "unary")
+            try device.dispatch("unary", bindings: [.storage(input), out.binding], push: PushConstants(x.count, op.rawValue),
                                 groups: Self.groups(for: x.count))
-            return out.download()
+            return try out.download()
         }
         return Tensor(shape: x.shape, data: y)
     }
@@ -49,11 +49,11 @@ extension VulkanBackend {
         guard x.count > 0 else { return x }
         let y = run("scalar \(op)") { () throws -> [Float] in
             let input = try device.buffer(x.data)
-            let out = try device.buffer(count: x.count)
+            let out = try device.output(count: x.count, for: "scalar")
             var push = PushConstants(x.count, op.rawValue)
             push.append(s)
-            try device.dispatch("scalar", inputs: [input], output: out, push: push, groups: Self.groups(for: x.count))
-            return out.download()
+            try device.dispatch("scalar", bindings: [.storage(input), out.binding], push: push, groups: Self.groups(for: x.count))
+            return try out.download()
         }
         return Tensor(shape: x.shape, data: y)
     }
@@ -74,13 +74,14 @@ extension VulkanBackend {
         }
         let y = run(name) { () throws -> [Float] in
             let left = try device.buffer(a.data), right = try device.buffer(b.data)
-            let out = try device.buffer(count: count)
+            let out = try device.output(count: count, for: "binary")
             var push = PushConstants(count, op.rawValue, plan.dims.count)
             for list in [plan.dims, plan.strideA, plan.strideB] {
                 for d in 0..<Self.maxBroadcastRank { push.append(d < list.count ? list[d] : 0) }
             }
-            try device.dispatch("binary", inputs: [left, right], output: out, push: push, groups: Self.groups(for: count))
-            return out.download()
+            try device.dispatch("binary", bindings: [.storage(left), .storage(right), out.binding], push: push,
+                                groups: Self.groups(for: count))
+            return try out.download()
         }
         return Tensor(shape: shape, data: y)
     }

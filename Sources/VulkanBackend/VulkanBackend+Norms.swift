@@ -13,13 +13,13 @@ extension VulkanBackend {
             let placeholder = try device.buffer(count: 1)   // bound for an absent weight or bias, never read
             let w = try weight.map { try device.buffer($0.data) } ?? placeholder
             let b = try bias.map { try device.buffer($0.data) } ?? placeholder
-            let out = try device.buffer(count: x.count)
+            let out = try device.output(count: x.count, for: "layer_norm")
             var push = PushConstants(x.rowCount, n)
             push.append(eps)
             push.append((weight == nil ? 0 : 1) | (bias == nil ? 0 : 2))
-            try device.dispatch("layer_norm", inputs: [input, w, b], output: out, push: push,
+            try device.dispatch("layer_norm", bindings: [.storage(input), .storage(w), .storage(b), out.binding], push: push,
                                 groups: Self.groups(for: x.rowCount))
-            return out.download()
+            return try out.download()
         }
         return Tensor(shape: x.shape, data: y)
     }
@@ -31,12 +31,13 @@ extension VulkanBackend {
         let y = run("rmsNorm") { () throws -> [Float] in
             let input = try device.buffer(x.data)
             let w = try weight.map { try device.buffer($0.data) } ?? device.buffer(count: 1)
-            let out = try device.buffer(count: x.count)
+            let out = try device.output(count: x.count, for: "rms_norm")
             var push = PushConstants(x.rowCount, n)
             push.append(eps)
             push.append(weight == nil ? 0 : 1)
-            try device.dispatch("rms_norm", inputs: [input, w], output: out, push: push, groups: Self.groups(for: x.rowCount))
-            return out.download()
+            try device.dispatch("rms_norm", bindings: [.storage(input), .storage(w), out.binding], push: push,
+                                groups: Self.groups(for: x.rowCount))
+            return try out.download()
         }
         return Tensor(shape: x.shape, data: y)
     }
@@ -45,10 +46,10 @@ extension VulkanBackend {
         guard x.count > 0 else { return x }
         let y = run("softmax") { () throws -> [Float] in
             let input = try device.buffer(x.data)
-            let out = try device.buffer(count: x.count)
-            try device.dispatch("softmax", inputs: [input], output: out, push: PushConstants(x.rowCount, x.lastDimension),
+            let out = try device.output(count: x.count, for: "softmax")
+            try device.dispatch("softmax", bindings: [.storage(input), out.binding], push: PushConstants(x.rowCount, x.lastDimension),
                                 groups: Self.groups(for: x.rowCount))
-            return out.download()
+            return try out.download()
         }
         return Tensor(shape: x.shape, data: y)
     }
@@ -61,10 +62,10 @@ extension VulkanBackend {
         let pairs = x.count / 2
         let y = run("rope") { () throws -> [Float] in
             let input = try device.buffer(x.data), c = try device.buffer(cos.data), sn = try device.buffer(sin.data)
-            let out = try device.buffer(count: x.count)
-            try device.dispatch("rope", inputs: [input, c, sn], output: out, push: PushConstants(pairs, s, width, d),
-                                groups: Self.groups(for: pairs))
-            return out.download()
+            let out = try device.output(count: x.count, for: "rope")
+            try device.dispatch("rope", bindings: [.storage(input), .storage(c), .storage(sn), out.binding],
+                                push: PushConstants(pairs, s, width, d), groups: Self.groups(for: pairs))
+            return try out.download()
         }
         return Tensor(shape: x.shape, data: y)
     }

@@ -67,6 +67,13 @@ final class RowKernelTests: XCTestCase {
                 assertBitIdentical(backend.attention(q: q, k: k, v: v, heads: heads, scale: scale),
                                    cpu.attention(q: q, k: k, v: v, heads: heads, scale: scale),
                                    "attention batch \(batch) lq \(lq) lk \(lk) heads \(heads) d \(d)")
+                // Chunks of 1 and of 3 query rows (3 does not divide 17) give the same bytes.
+                for rowsPerChunk in [1, 3] {
+                    let perChunk = rowsPerChunk * batch.reduce(1, *) * heads * lk
+                    assertBitIdentical(backend.attention(q: q, k: k, v: v, heads: heads, scale: scale, scoresPerChunk: perChunk),
+                                       cpu.attention(q: q, k: k, v: v, heads: heads, scale: scale),
+                                       "attention in chunks of \(rowsPerChunk) rows, lq \(lq) lk \(lk)")
+                }
             }
         }
     }
