@@ -18,7 +18,7 @@ help:
 	@echo "make build     release build of lorweb"
 	@echo "make run       run $(RECIPE) on the embedded default model"
 	@echo "make test      the whole test suite (release build; goldens included)"
-	@echo "make bench     benchmarks against OpenBLAS, written to bench-results/"
+	@echo "make bench     benchmarks vs OpenBLAS and PyTorch (PYTHON=... with torch), written to bench-results/"
 	@echo "make golden    re-render the golden images and show what changed"
 	@echo "make fixtures  regenerate the parity fixtures (PYTHON=... with Tools/fixtures/requirements.txt installed)"
 
@@ -41,10 +41,17 @@ test:
 	swift build $(SWIFT_RELEASE) --product lorweb
 	swift test $(SWIFT_RELEASE) --disable-swift-testing
 
+# The PyTorch columns run when $(PYTHON) imports torch and diffusers (Tools/fixtures/requirements.txt);
+# otherwise the table says "not run". BENCH_ARGS passes more options (e.g. --only mini --reps 9).
 bench:
 	swift build $(SWIFT_RELEASE) --product lorweb-bench
 	mkdir -p bench-results
-	.build/release/lorweb-bench --out bench-results/bench.md
+	if $(PYTHON) -c "import torch, diffusers" 2>/dev/null; then \
+	    .build/release/lorweb-bench --out bench-results/bench.md --python "$$(command -v $(PYTHON))" $(BENCH_ARGS); \
+	else \
+	    echo "make bench: $(PYTHON) has no torch/diffusers: PyTorch columns not run"; \
+	    .build/release/lorweb-bench --out bench-results/bench.md $(BENCH_ARGS); \
+	fi
 
 golden: build
 	$(BIN) golden update

@@ -66,11 +66,11 @@ let package = Package(
                 swiftSettings: cpuFlags),
         // 7. The command line and the REPL front end.
         .executableTarget(name: "lorweb", dependencies: [
-            "RecipeEngine", "Pipeline", "Formats", "Analogies", "Figures", "CReadline",
+            "RecipeEngine", "Pipeline", "Formats", "Analogies", "Figures", "TensorCore", "CReadline",
             .product(name: "ArgumentParser", package: "swift-argument-parser"),
         ] + vulkanDependency, swiftSettings: cpuFlags + vulkanFlags),
         // Benchmarks (make bench): exact kernels against OpenBLAS in the same process.
-        .executableTarget(name: "lorweb-bench", dependencies: ["TensorCore", "Numerics", "COpenBLAS"], swiftSettings: cpuFlags),
+        .executableTarget(name: "lorweb-bench", dependencies: ["TensorCore", "Numerics", "COpenBLAS", "Formats", "Models", "Pipeline"], swiftSettings: cpuFlags),
 
         .testTarget(name: "NumericsTests", dependencies: ["Numerics"], swiftSettings: cpuFlags),
         .testTarget(name: "TensorCoreTests", dependencies: ["TensorCore", "Numerics"], swiftSettings: cpuFlags),

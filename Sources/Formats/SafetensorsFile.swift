@@ -36,6 +36,14 @@ public protocol WeightSource: AnyObject, Sendable {
     func rawBytes(_ key: String) throws -> UnsafeRawBufferPointer
     /// The tensor widened to f32 (f16/bf16 widening is exact).
     func tensor(_ key: String) throws -> Tensor
+    /// Hints that `key`'s bytes were consumed (copied into packed f32 weights): a memory-mapped source drops their
+    /// resident pages so that loading never holds the file and its packed copy at once. Reading the key again
+    /// still works (the pages fault back in from the file).
+    func releasePages(_ key: String)
+}
+
+extension WeightSource {
+    public func releasePages(_ key: String) {}
 }
 
 public final class SafetensorsFile: WeightSource, @unchecked Sendable {
@@ -121,6 +129,16 @@ public final class SafetensorsFile: WeightSource, @unchecked Sendable {
         let info = try info(key)
         let bytes = try rawBytes(key)
         return Tensor(shape: info.shape, data: WeightDecoding.floats(bytes, dtype: info.dtype))
+    }
+
+    public func releasePages(_ key: String) {
+        guard let e = entries[key], let base else { return }
+        // Whole pages inside the tensor's byte range only, so neighbours' pages stay resident.
+        let page = Int(sysconf(Int32(_SC_PAGESIZE)))
+        let start = Int(bitPattern: base) + e.begin, end = start + e.byteCount
+        let first = (start + page - 1) / page * page, last = end / page * page
+        guard last > first else { return }
+        _ = madvise(UnsafeMutableRawPointer(bitPattern: first), last - first, Int32(MADV_DONTNEED))
     }
 
     private func entry(_ key: String) throws -> Entry {

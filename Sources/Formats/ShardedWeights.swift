@@ -70,6 +70,7 @@ public final class ShardedSafetensors: WeightSource, @unchecked Sendable {
     public func info(_ key: String) throws -> TensorInfo { try shard(key).info(key) }
     public func rawBytes(_ key: String) throws -> UnsafeRawBufferPointer { try shard(key).rawBytes(key) }
     public func tensor(_ key: String) throws -> Tensor { try shard(key).tensor(key) }
+    public func releasePages(_ key: String) { (try? shard(key))?.releasePages(key) }
 }
 
 public enum WeightSources {

@@ -47,9 +47,11 @@ struct StrictWeightLoader {
         do {
             let w = try source.info(spec.path + ".weight")
             let b = spec.hasBias ? try source.info(spec.path + ".bias") : nil
-            return try PackedLinear(weight: try source.rawBytes(spec.path + ".weight"), dtype: w.dtype, shape: w.shape,
-                                    bias: spec.hasBias ? try source.rawBytes(spec.path + ".bias") : nil,
-                                    biasDType: b?.dtype)
+            let packed = try PackedLinear(weight: try source.rawBytes(spec.path + ".weight"), dtype: w.dtype, shape: w.shape,
+                                          bias: spec.hasBias ? try source.rawBytes(spec.path + ".bias") : nil,
+                                          biasDType: b?.dtype)
+            source.releasePages(spec.path + ".weight")  // peak RSS: packed weights + one stored tensor
+            return packed
         } catch let error as ModelError {
             throw error
         } catch {

@@ -10,16 +10,17 @@ extension ExactMath {
     static func floats(_ v: SIMD8<UInt32>) -> SIMD8<Float> { unsafeBitCast(v, to: SIMD8<Float>.self) }
 
     /// 2^k for integer-valued k ∈ [-126, 127] given as Int32 lanes.
-    @inlinable
+    @inlinable @inline(__always)
     static func powerOfTwo(_ k: SIMD8<Int32>) -> SIMD8<Float> {
-        floats(SIMD8<UInt32>(truncatingIfNeeded: k &+ 127) &<< 23)
+        floats(unsafeBitCast(k &+ 127, to: SIMD8<UInt32>.self) &<< 23)
     }
 
     /// ExpReduction.reduce + expm1Kernel, lane-wise: returns (k, e^r - 1).
-    @inlinable
+    @inlinable @inline(__always)
     static func expm1Parts(_ x: SIMD8<Float>) -> (k: SIMD8<Int32>, s: SIMD8<Float>) {
         let t = x * 0x1.715476p0
-        let kf = (t + 0x1.8p23) - 0x1.8p23
+        let shifted = t + 0x1.8p23
+        let kf = shifted - 0x1.8p23
         var r = x.addingProduct(kf, SIMD8(repeating: -LogConstants.ln2Hi))
         r = r.addingProduct(kf, SIMD8(repeating: -LogConstants.ln2Lo))
         var q = SIMD8<Float>(repeating: 0x1.a01a02p-13)
@@ -29,11 +30,14 @@ extension ExactMath {
         q = SIMD8<Float>(repeating: 0x1.555556p-3).addingProduct(q, r)
         q = SIMD8<Float>(repeating: 0.5).addingProduct(q, r)
         let r2 = r * r
-        return (SIMD8<Int32>(kf, rounding: .towardZero), r.addingProduct(q, r2))
+        // k = Int32(kf) read from the bits of `shifted` (1.5·2^23 + k, exact for |k| < 2^22): the generic SIMD
+        // float-to-int initialiser is not lowered to one instruction and cost more than the whole polynomial.
+        let k = unsafeBitCast(bits(shifted), to: SIMD8<Int32>.self) &- 0x4B40_0000
+        return (k, r.addingProduct(q, r2))
     }
 
     /// exp on 8 lanes, bit-identical to the scalar `exp`.
-    @inlinable
+    @inlinable @inline(__always)
     public static func exp(_ x: SIMD8<Float>) -> SIMD8<Float> {
         let overflow = .!(x .<= 88.8)  // includes NaN
         let underflow = x .< -104
@@ -50,7 +54,7 @@ extension ExactMath {
     }
 
     /// tanh on 8 lanes, bit-identical to the scalar `tanh`.
-    @inlinable
+    @inlinable @inline(__always)
     public static func tanh(_ x: SIMD8<Float>) -> SIMD8<Float> {
         let sign = bits(x) & 0x8000_0000
         let ax = floats(bits(x) & 0x7FFF_FFFF)

@@ -16,8 +16,8 @@ extension CPUBackend {
         precondition(lk > 0 || lq == 0, "attention: no keys")
         let d = width / heads
         let batch = qb.reduce(1, *)
-        var out = [Float](repeating: 0, count: q.count)
-        guard q.count > 0, d > 0 else { return Tensor(shape: q.shape, data: out) }
+        guard q.count > 0, d > 0 else { return Tensor(shape: q.shape, data: [Float](repeating: 0, count: q.count)) }
+        var out = [Float](uninitializedCount: q.count)  // every (row, head) block is written by its work item
 
         let kPanelSize = PanelPacking.packedCount(k: d, n: lk), vPanelSize = PanelPacking.packedCount(k: lk, n: d)
         let pairs = batch * heads

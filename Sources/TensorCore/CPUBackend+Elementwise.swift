@@ -10,23 +10,25 @@ extension CPUBackend {
     public func sub(_ a: Tensor, _ b: Tensor) -> Tensor { binary(a, b, .sub) }
     public func mul(_ a: Tensor, _ b: Tensor) -> Tensor { binary(a, b, .mul) }
     public func div(_ a: Tensor, _ b: Tensor) -> Tensor { binary(a, b, .div) }
-    public func add(_ x: Tensor, scalar s: Float) -> Tensor { map(x) { $0 + s } }
-    public func sub(_ x: Tensor, scalar s: Float) -> Tensor { map(x) { $0 - s } }
-    public func mul(_ x: Tensor, scalar s: Float) -> Tensor { map(x) { $0 * s } }
-    public func div(_ x: Tensor, scalar s: Float) -> Tensor { map(x) { $0 / s } }
+    public func add(_ x: Tensor, scalar s: Float) -> Tensor { map(x) { mapLanes($0, $1, $2, { $0 + s }, { $0 + s }) } }
+    public func sub(_ x: Tensor, scalar s: Float) -> Tensor { map(x) { mapLanes($0, $1, $2, { $0 - s }, { $0 - s }) } }
+    public func mul(_ x: Tensor, scalar s: Float) -> Tensor { map(x) { mapLanes($0, $1, $2, { $0 * s }, { $0 * s }) } }
+    public func div(_ x: Tensor, scalar s: Float) -> Tensor { map(x) { mapLanes($0, $1, $2, { $0 / s }, { $0 / s }) } }
 
-    public func gelu(_ x: Tensor) -> Tensor { map(x, ScalarOps.gelu) }
-    public func quickGelu(_ x: Tensor) -> Tensor { map(x, ScalarOps.quickGelu) }
-    public func silu(_ x: Tensor) -> Tensor { map(x, ScalarOps.silu) }
+    public func gelu(_ x: Tensor) -> Tensor { map(x) { mapLanes($0, $1, $2, ScalarOps.gelu, ScalarOps.gelu) } }
+    public func quickGelu(_ x: Tensor) -> Tensor { map(x) { mapLanes($0, $1, $2, ScalarOps.quickGelu, ScalarOps.quickGelu) } }
+    public func silu(_ x: Tensor) -> Tensor { map(x) { mapLanes($0, $1, $2, ScalarOps.silu, ScalarOps.silu) } }
 
-    /// y_i = f(x_i), split over threads.
-    func map(_ x: Tensor, _ f: @escaping @Sendable (Float) -> Float) -> Tensor {
-        var y = [Float](repeating: 0, count: x.count)
+    /// Runs `chunk(src, dst, count)` over contiguous pieces of x, split over threads; chunk computes
+    /// y_i = f(x_i) for its piece (`mapLanes` with the scalar and 8-lane forms of f).
+    func map(_ x: Tensor,
+             _ chunk: @escaping @Sendable (UnsafePointer<Float>, UnsafeMutablePointer<Float>, Int) -> Void) -> Tensor {
+        var y = [Float](uninitializedCount: x.count)  // the chunks cover every element
         x.data.withUnsafeBufferPointer { xp in
             y.withUnsafeMutableBufferPointer { yp in
                 let (src, dst) = (SendableConstPointer(xp.base), SendablePointer(yp.base))
                 Parallel.forRanges(x.count, threads: threads, minimumPerThread: Self.elementsPerThread) { range in
-                    for i in range { dst.pointer[i] = f(src.pointer[i]) }
+                    chunk(src.pointer + range.lowerBound, dst.pointer + range.lowerBound, range.count)
                 }
             }
         }
@@ -44,7 +46,7 @@ extension CPUBackend {
         let (la, lb) = (sa.last ?? 0, sb.last ?? 0)
         let outer = Array(shape.dropLast())
         let outerStrides = Tensor.rowMajorStrides(outer)
-        var y = [Float](repeating: 0, count: shape.reduce(1, *))
+        var y = [Float](uninitializedCount: shape.reduce(1, *))  // every row is written below
         guard !y.isEmpty else { return Tensor(shape: shape, data: y) }
         a.data.withUnsafeBufferPointer { ap in
             b.data.withUnsafeBufferPointer { bp in
@@ -59,13 +61,7 @@ extension CPUBackend {
                                 oa += coordinate * sa[d]
                                 ob += coordinate * sb[d]
                             }
-                            let x = pa.pointer + oa, z = pb.pointer + ob, out = py.pointer + row * n
-                            switch (la, lb) {
-                            case (1, 1): for i in 0..<n { out[i] = op.apply(x[i], z[i]) }
-                            case (1, _): let s = z[0]; for i in 0..<n { out[i] = op.apply(x[i], s) }
-                            case (_, 1): let s = x[0]; for i in 0..<n { out[i] = op.apply(s, z[i]) }
-                            default: let v = op.apply(x[0], z[0]); for i in 0..<n { out[i] = v }
-                            }
+                            op.applyRow(pa.pointer + oa, la, pb.pointer + ob, lb, py.pointer + row * n, n)
                         }
                     }
                 }

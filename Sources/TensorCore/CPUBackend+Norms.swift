@@ -5,7 +5,7 @@ extension CPUBackend {
     /// Runs body(row, input row, output row) over every row of x (last dimension n), threads over rows.
     func forEachRow(_ x: Tensor, _ body: @escaping @Sendable (Int, UnsafePointer<Float>, UnsafeMutablePointer<Float>) -> Void) -> Tensor {
         let n = x.lastDimension
-        var y = [Float](repeating: 0, count: x.count)
+        var y = [Float](uninitializedCount: x.count)  // every row is written below
         guard n > 0 else { return Tensor(shape: x.shape, data: y) }
         x.data.withUnsafeBufferPointer { xp in
             y.withUnsafeMutableBufferPointer { yp in
@@ -53,10 +53,10 @@ extension CPUBackend {
     /// m = max; e_j = exp(s_j - m) (stored in dst); Z = S(e); p_j = e_j / Z. src may equal dst.
     @inline(__always)
     static func softmaxRow(_ src: UnsafePointer<Float>, _ dst: UnsafeMutablePointer<Float>, _ n: Int) {
-        let m = canonicalMax(n) { src[$0] }
-        for j in 0..<n { dst[j] = ExactMath.exp(src[j] - m) }
+        let m = canonicalMax(src, n)
+        mapLanes(src, dst, n, { ExactMath.exp($0 - m) }, { ExactMath.exp($0 - m) })
         let z = LaneSum.sum(dst, n)
-        for j in 0..<n { dst[j] = dst[j] / z }
+        mapLanes(dst, dst, n, { $0 / z }, { $0 / z })
     }
 
     public func rope(_ x: Tensor, cos: Tensor, sin: Tensor) -> Tensor {

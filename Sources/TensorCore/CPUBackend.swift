@@ -18,7 +18,7 @@ public struct CPUBackend: Backend {
                      "linear: input \(x.shape) for a layer of \(layer.inFeatures) -> \(layer.outFeatures)")
         if mode == .fast && x.count > 0 { return OpenBLASGEMM.linear(x, layer, threads: threads) }
         let m = x.rowCount, n = layer.outFeatures, k = layer.inFeatures
-        var y = [Float](repeating: 0, count: m * n)
+        var y = [Float](uninitializedCount: m * n)  // the GEMM writes every element (first K block from +0.0)
         x.data.withUnsafeBufferPointer { xp in
             y.withUnsafeMutableBufferPointer { yp in
                 layer.withPointers { panels, bias in

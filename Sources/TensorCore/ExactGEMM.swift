@@ -53,7 +53,7 @@ enum ExactGEMM {
             return
         }
         let blockRows = min(mc, rows.count)
-        let packedStorage = AlignedFloats(count: ((blockRows + mr - 1) / mr) * mr * min(kc, k))
+        let packedStorage = AlignedFloats(uninitializedCount: ((blockRows + mr - 1) / mr) * mr * min(kc, k))
         defer { withExtendedLifetime(packedStorage) {} }
         let packedA = packedStorage.pointer
         var tile = SIMDTile()
@@ -89,12 +89,24 @@ enum ExactGEMM {
     }
 
     /// A[rows, kb] (row stride lda) -> micro-panels of 6 rows, each [kb][6]; missing rows are zero.
+    /// Writes every element of the (rows rounded up to 6) × kb block.
     @inline(__always)
     static func packA(_ a: UnsafePointer<Float>, lda: Int, rows: Int, kb: Int, into dst: UnsafeMutablePointer<Float>) {
         var ir = 0
         while ir < rows {
             let panel = dst + ir * kb
             let here = min(mr, rows - ir)
+            if here == mr {
+                // Full panel: six row streams interleaved into contiguous stores (one pass, no strided writes).
+                let s0 = a + ir * lda, s1 = s0 + lda, s2 = s1 + lda, s3 = s2 + lda, s4 = s3 + lda, s5 = s4 + lda
+                var d = panel
+                for kk in 0..<kb {
+                    d[0] = s0[kk]; d[1] = s1[kk]; d[2] = s2[kk]; d[3] = s3[kk]; d[4] = s4[kk]; d[5] = s5[kk]
+                    d += mr
+                }
+                ir += mr
+                continue
+            }
             for r in 0..<mr {
                 if r < here {
                     let src = a + (ir + r) * lda

@@ -39,3 +39,34 @@ func canonicalMax(_ count: Int, _ element: (Int) -> Float) -> Float {
     }
     return m
 }
+
+/// canonicalMax over n contiguous floats, 8 lanes at a time. Equal to `canonicalMax` on every input because the
+/// rule is order-independent: any NaN gives NaN, otherwise the largest value with +0.0 preferred to -0.0.
+/// The lanes use only float compares and blends (integer/unsigned lane masks compile to per-lane loops);
+/// the sign of a zero maximum is settled afterwards by a scalar scan.
+@inline(__always)
+func canonicalMax(_ p: UnsafePointer<Float>, _ count: Int) -> Float {
+    guard count >= 16 else { return canonicalMax(count) { p[$0] } }
+    var best = SIMD8<Float>(repeating: -.infinity)
+    var sawNaN = SIMDMask<SIMD8<Int32>>(repeating: false)
+    let vectorEnd = count & ~7
+    var i = 0
+    while i < vectorEnd {
+        let x = loadLanes(p + i)
+        sawNaN = sawNaN .| (x .!= x)
+        best.replace(with: x, where: x .> best)
+        i += 8
+    }
+    if any(sawNaN) { return .nan }
+    var m = best.max()
+    if m == 0 {  // ±0: +0.0 if any element of the vector part is +0.0
+        m = -0.0
+        for j in 0..<vectorEnd where p[j].bitPattern == 0 { m = 0; break }
+    }
+    for j in vectorEnd..<count {
+        let x = p[j]
+        if x.isNaN { return .nan }
+        if x > m || (x == m && x.sign == .plus) { m = x }
+    }
+    return m
+}

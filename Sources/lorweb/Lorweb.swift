@@ -2,6 +2,7 @@
 import ArgumentParser
 import Foundation
 import RecipeEngine
+import TensorCore
 
 struct Lorweb: ParsableCommand {
     static let configuration = CommandConfiguration(
@@ -16,6 +17,7 @@ struct Lorweb: ParsableCommand {
 @main
 enum Main {
     static func main() {
+        AllocatorTuning.keepLargeBlocksInHeap()
         do {
             var command = try Lorweb.parseAsRoot()
             try command.run()

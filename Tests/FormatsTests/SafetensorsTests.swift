@@ -13,6 +13,30 @@ final class SafetensorsTests: XCTestCase {
         ]
     }
 
+    /// releasePages drops the resident pages of a consumed tensor (the process's file-backed RSS falls by about
+    /// its size) and leaves the values intact: reading it again faults the same bytes back in from the file.
+    func testReleasePagesDropsResidentPagesAndKeepsValues() throws {
+        let dir = TemporaryFolder()
+        let path = dir.file("big.safetensors")
+        let count = 4 << 20  // 16 MiB
+        let big = Tensor(shape: [count], data: (0..<count).map { Float($0 % 1000) - 500 })
+        let small = Tensor(shape: [3], data: [1, 2, 3])
+        try SafetensorsWriter.write([(name: "big", tensor: big), (name: "small", tensor: small)], to: path)
+        let file = try SafetensorsFile(path: path)
+        func residentFileMiB() -> Double {
+            let status = (try? String(contentsOfFile: "/proc/self/status", encoding: .utf8)) ?? ""
+            let line = status.split(separator: "\n").first { $0.hasPrefix("RssFile:") } ?? ""
+            return (Double(line.split(separator: " ").dropFirst().first ?? "") ?? .nan) / 1024
+        }
+        XCTAssertEqual(try file.tensor("big"), big)  // touches every page of the mapping
+        let before = residentFileMiB()
+        file.releasePages("big")
+        let after = residentFileMiB()
+        XCTAssertGreaterThan(before - after, 15, "RssFile \(before) MiB -> \(after) MiB")
+        XCTAssertEqual(try file.tensor("small"), small)
+        XCTAssertEqual(try file.tensor("big"), big)
+    }
+
     func testF32RoundTripWithMetadata() throws {
         let dir = TemporaryFolder()
         let path = dir.file("t.safetensors")

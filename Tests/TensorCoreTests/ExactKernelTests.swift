@@ -84,6 +84,39 @@ final class ExactKernelTests: XCTestCase {
         }
     }
 
+    /// The 8-lane paths (activations, softmax's exp and max) on the values where lanes could diverge from the
+    /// scalar code: NaN, ±infinity, ±0, subnormals, saturation edges; each special value lands both in a full
+    /// 8-lane group and in the scalar tail.
+    func testLanePathsMatchReferenceOnSpecialValues() {
+        let specials: [Float] = [.nan, .infinity, -.infinity, 0, -0.0, .leastNonzeroMagnitude, -.leastNonzeroMagnitude,
+                                 88.8, 88.9, -104, -104.1, 9.1, -9.1, 1e-30, .greatestFiniteMagnitude, -3.5]
+        var rng = TestRandom(seed: 17)
+        for (index, special) in specials.enumerated() {
+            for position in [3, 17, 36] {  // a SIMD group, another group, the tail of a 37-wide row
+                var row = rng.tensor([1, 37], scale: 4).data
+                row[position] = special
+                if index % 2 == 0 { row[(position + 5) % 37] = -special }
+                let x = Tensor(shape: [1, 37], data: row)
+                for backend in exactBackends {
+                    let t = "\(special) at \(position), threads \(backend.threads)"
+                    assertBitIdentical(backend.gelu(x), reference.gelu(x), "gelu \(t)")
+                    assertBitIdentical(backend.quickGelu(x), reference.quickGelu(x), "quickGelu \(t)")
+                    assertBitIdentical(backend.silu(x), reference.silu(x), "silu \(t)")
+                    assertBitIdentical(backend.softmax(x), reference.softmax(x), "softmax \(t)")
+                }
+            }
+        }
+        // Rows of zeros with mixed signs: the max must be +0.0 whenever one is present, in lanes and in the tail.
+        for plusAt in [nil, 2, 20, 35] as [Int?] {
+            var row = [Float](repeating: -0.0, count: 37)
+            if let p = plusAt { row[p] = 0 }
+            let x = Tensor(shape: [1, 37], data: row)
+            for backend in exactBackends {
+                assertBitIdentical(backend.softmax(x), reference.softmax(x), "softmax signed zeros, +0 at \(String(describing: plusAt))")
+            }
+        }
+    }
+
     func testNormsAndSoftmaxMatchReference() {
         var rng = TestRandom(seed: 15)
         for shape in [[1, 1], [3, 7], [5, 8], [2, 3, 61], [9, 128], [4, 3072 + 5]] {

@@ -1,0 +1,134 @@
+// Shared pieces of the benchmarks: options, timers, statistics, machine description, seeded inputs.
+import COpenBLAS
+import Foundation
+
+struct Options {
+    static let allSections = ["mini", "gemm", "attention", "full"]
+    var out = "bench-results/bench.md"
+    var reps = 5
+    var full = false
+    var shapes: [(Int, Int, Int)]? = nil
+    var threads = [1, 2]
+    var cpuTime = false
+    var sections = Options.allSections
+    /// A Python with PyTorch + diffusers; nil: the PyTorch columns say "not run".
+    var python: String? = nil
+
+    init(_ args: [String]) {
+        var i = 1
+        func value() -> String? { i + 1 < args.count ? args[i + 1] : nil }
+        while i < args.count {
+            switch args[i] {
+            case "--out" where value() != nil: out = value()!; i += 1
+            case "--reps" where value() != nil: reps = max(1, Int(value()!) ?? reps); i += 1
+            case "--full": full = true
+            case "--cpu-time": cpuTime = true
+            case "--python" where value() != nil: python = value()!; i += 1
+            case "--only" where value() != nil:
+                sections = value()!.split(separator: ",").map(String.init)
+                if let bad = sections.first(where: { !Options.allSections.contains($0) }) {
+                    fail("unknown section '\(bad)' (sections: \(Options.allSections.joined(separator: ", ")))")
+                }
+                i += 1
+            case "--shapes" where value() != nil:
+                shapes = value()!.split(separator: ",").compactMap { spec in
+                    let p = spec.split(separator: "x").compactMap { Int($0) }
+                    return p.count == 3 ? (p[0], p[1], p[2]) : nil
+                }
+                i += 1
+            case "--threads" where value() != nil:
+                threads = value()!.split(separator: ",").compactMap { Int($0) }.filter { $0 > 0 }
+                i += 1
+            case "--help", "-h":
+                print("""
+                usage: lorweb-bench [--out FILE] [--reps N] [--only SECTIONS] [--python PY] [--full]
+                                    [--shapes MxKxN,...] [--threads 1,2] [--cpu-time]
+                  sections (comma-separated, default all): \(Options.allSections.joined(separator: ","))
+                  --python PY  run Tools/bench/torch_bench.py with PY for the PyTorch columns (mini, full)
+                  --full       GEMM grid M∈{256,1024,4096} × (K,N) ∈ {(3072,3072), (3072,12288), (12288,3072), (15360,3072)}
+                """)
+                exit(0)
+            default:
+                fail("unknown argument \(args[i])")
+            }
+            i += 1
+        }
+    }
+}
+
+func fail(_ message: String) -> Never {
+    FileHandle.standardError.write("lorweb-bench: \(message)\n".data(using: .utf8)!)
+    exit(2)
+}
+
+/// Wall-clock seconds of body(), or with `cpuTime` the CPU seconds the whole process used (all threads),
+/// which ignores time spent descheduled on a loaded machine.
+func seconds(cpuTime: Bool = false, _ body: () throws -> Void) rethrows -> Double {
+    func now() -> Double {
+        var t = timespec()
+        clock_gettime(cpuTime ? CLOCK_PROCESS_CPUTIME_ID : CLOCK_MONOTONIC, &t)
+        return Double(t.tv_sec) + Double(t.tv_nsec) / 1e9
+    }
+    let start = now()
+    try body()
+    return now() - start
+}
+
+/// Timings of `reps` runs after one warm-up: best and median seconds.
+struct Timing {
+    var samples: [Double]
+    var best: Double { samples.min()! }
+    var median: Double { let s = samples.sorted(); return s[s.count / 2] }
+
+    static func of(reps: Int, warmUp: Bool = true, cpuTime: Bool = false, _ body: () throws -> Void) rethrows -> Timing {
+        if warmUp { try body() }
+        return Timing(samples: try (0..<reps).map { _ in try seconds(cpuTime: cpuTime, body) })
+    }
+}
+
+/// (best, median) GFLOP/s over `reps` timed runs after one warm-up.
+func measure(flops: Double, reps: Int, cpuTime: Bool, _ body: () -> Void) -> (best: Double, median: Double) {
+    let t = Timing.of(reps: reps, cpuTime: cpuTime, body)
+    return (flops / t.best / 1e9, flops / t.median / 1e9)
+}
+
+func machineDescription() -> String {
+    let cpuinfo = (try? String(contentsOfFile: "/proc/cpuinfo", encoding: .utf8)) ?? ""
+    func field(_ name: String) -> String {
+        cpuinfo.split(separator: "\n").first { $0.hasPrefix(name) }
+            .map { $0.split(separator: ":", maxSplits: 1).last!.trimmingCharacters(in: .whitespaces) } ?? "?"
+    }
+    let config = String(cString: openblas_get_config())
+    let core = String(cString: openblas_get_corename())
+    return "\(field("model name")), \(ProcessInfo.processInfo.activeProcessorCount) cores, \(field("cpu MHz")) MHz " +
+        "(cpuinfo); load average \(loadAverage()); \(config) (core \(core))"
+}
+
+func loadAverage() -> String {
+    ((try? String(contentsOfFile: "/proc/loadavg", encoding: .utf8)) ?? "?").split(separator: " ").prefix(3)
+        .joined(separator: " ")
+}
+
+/// The process's peak resident set (VmHWM) in MiB, from /proc/self/status.
+func peakResidentMiB() -> Double? {
+    guard let status = try? String(contentsOfFile: "/proc/self/status", encoding: .utf8),
+          let line = status.split(separator: "\n").first(where: { $0.hasPrefix("VmHWM:") }),
+          let kb = Double(line.split(separator: " ", omittingEmptySubsequences: true).dropFirst().first ?? "")
+    else { return nil }
+    return kb / 1024
+}
+
+/// Uniform in [-1, 1] from a 64-bit LCG (benchmark inputs only: timing does not depend on the values).
+struct Uniform {
+    var state: UInt64
+    init(seed: UInt64 = 0x1234_5678) { state = seed }
+    mutating func next() -> Float {
+        state = state &* 6364136223846793005 &+ 1442695040888963407
+        return Float(Int32(truncatingIfNeeded: state >> 32)) / Float(Int32.max)
+    }
+    mutating func array(_ count: Int, scale: Float = 1) -> [Float] { (0..<count).map { _ in scale * next() } }
+}
+
+func format(_ value: Double?, _ spec: String = "%.3f") -> String {
+    value.map { String(format: spec, $0) } ?? "n/a"
+}
