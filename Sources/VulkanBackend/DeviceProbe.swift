@@ -63,6 +63,16 @@ extension VulkanDevice {
         return capabilities
     }
 
+    /// Runs `body` with the kernels specialised to other modes, then restores the probed ones. For tests (showing
+    /// that the conformance suite catches an unfused fma, or that the emulation is exact on a fused device);
+    /// the caller must not use the device from another thread meanwhile.
+    public func withModes<T>(fma: UInt32, divSqrt: UInt32, _ body: () throws -> T) rethrows -> T {
+        let saved = (fmaMode, divSqrtMode)
+        (fmaMode, divSqrtMode) = (fma, divSqrt)
+        defer { (fmaMode, divSqrtMode) = saved }
+        return try body()
+    }
+
     /// Measures every mode, including the software division/sqrt even where native ones are exact (tests).
     public func probeAllModes(cases: Int = 1 << 14) throws -> DeviceCapabilities {
         try measure(cases: cases, checkSoftware: true)

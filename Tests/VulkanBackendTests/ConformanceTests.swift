@@ -31,3 +31,25 @@ final class ConformanceTests: XCTestCase {
         XCTAssertEqual(Conformance.difference(a, b), "1 of 3 elements differ; first at 2: got 3.0 (0x40400000), expected 3.0000002 (0x40400001), 1 ulp")
     }
 }
+
+final class ConformanceSensitivityTests: XCTestCase {
+    /// The suite can fail for the reason it exists: on a device whose fma() is not fused, GEMMs built on the
+    /// native fma differ from the CPU (and are reported); the probed mode gives identical bytes. On a fused
+    /// device, the FP64 emulation must give the same bytes as native.
+    func testProductsDetectTheWrongFMAMode() throws {
+        let cpu = CPUBackend(threads: 2)
+        for backend in try VulkanTestDevices.backends() {
+            let caps = try XCTUnwrap(backend.device.capabilities)
+            let other = backend.device.withModes(fma: caps.nativeFMAFused ? 1 : 0, divSqrt: backend.device.divSqrtMode) {
+                Conformance.run("products", backend: backend, reference: cpu, seed: 77)
+            }
+            if caps.nativeFMAFused {
+                XCTAssertEqual(other.failures, [], "FP64 emulated fma differs from the fused native one")
+            } else {
+                XCTAssertFalse(other.failures.isEmpty, "an unfused fma() went unnoticed by the conformance suite")
+                print("unfused fma() on \(backend.device.info.name), as expected caught: \(other.failures.first ?? "")")
+            }
+            XCTAssertEqual(Conformance.run("products", backend: backend, reference: cpu, seed: 77).failures, [])
+        }
+    }
+}

@@ -10,12 +10,14 @@ cd "$(dirname "$0")/../.."
 OUT="${1:-dist/lorweb-gpu}"
 ARCH_FLAGS=()
 [ "$(uname -m)" = x86_64 ] && ARCH_FLAGS=(-Xswiftc -target-cpu -Xswiftc haswell)
-swift build -c release --static-swift-stdlib "${ARCH_FLAGS[@]}" --product lorweb
-BIN=.build/release/lorweb
+# Its own build folder: the static-stdlib flags would otherwise rebuild .build/release from scratch.
+SCRATCH=.build-static
+swift build -c release --static-swift-stdlib --scratch-path "$SCRATCH" "${ARCH_FLAGS[@]}" --product lorweb
+BIN="$SCRATCH/release/lorweb"
 rm -rf "$OUT" && mkdir -p "$OUT/bin" "$OUT/lib"
 cp "$BIN" "$OUT/bin/"
 # Resource bundles (the embedded mini model) must sit next to the executable for Bundle.module.
-cp -R .build/release/*.resources "$OUT/bin/" 2>/dev/null || true
+cp -R "$SCRATCH"/release/*.resources "$OUT/bin/" 2>/dev/null || true
 # Every shared library except the C runtime itself (glibc, libm, libpthread, libdl, ld-linux) travels along.
 ldd "$BIN" | awk '/=> \// { print $3 }' | while read -r lib; do
     case "$(basename "$lib")" in

@@ -20,11 +20,14 @@ float fma_rto(float a, float b, float c) {
     precise double cd = double(c);
     precise double s = p + cd;
     precise double bp = s - p;
-    precise double e = (p - (s - bp)) + (cd - bp);
+    precise double e = (p - (s - bp)) + (cd - bp);   // TwoSum: the exact error of s; NaN if an infinity is involved
+    // Branch-free (glslc without -O turns && and ?: into control flow): when the sum is inexact (e != 0; NaN
+    // compares false) and its last bit is even, step one unit towards the exact value (+1 when e and s agree in sign).
     uint64_t bits = doubleBitsToUint64(s);
-    bool fix = (e != 0.0LF) && !isnan(e) && ((bits & 1ul) == 0ul);
-    precise uint64_t step = (((e > 0.0LF) == (s > 0.0LF)) ? 1ul : 0xFFFFFFFFFFFFFFFFul);
-    bits += fix ? step : 0ul;
+    uint64_t inexact = uint64_t(abs(e) > 0.0LF);
+    uint64_t even = (~bits) & 1ul;
+    uint64_t away = uint64_t((e > 0.0LF) == (s > 0.0LF));
+    bits += (inexact & even) * (away * 2ul - 1ul);
     return float(uint64BitsToDouble(bits));
 }
 
