@@ -162,14 +162,16 @@ public final class VulkanDevice: @unchecked Sendable {
         return b
     }
 
-    func hostVisibleMemoryType(bits: UInt32) -> UInt32? {
+    /// Host-visible coherent memory types allowed by `bits`, device-local ones first.
+    func hostVisibleMemoryTypes(bits: UInt32) -> [UInt32] {
         let wanted = VK_MEMORY_PROPERTY_HOST_VISIBLE_BIT.rawValue | VK_MEMORY_PROPERTY_HOST_COHERENT_BIT.rawValue
         let local = VK_MEMORY_PROPERTY_DEVICE_LOCAL_BIT.rawValue
         let types = withUnsafeBytes(of: memoryProperties.memoryTypes) { Array($0.bindMemory(to: VkMemoryType.self)) }
         let candidates = (0..<Int(memoryProperties.memoryTypeCount)).filter {
             bits & (1 << UInt32($0)) != 0 && types[$0].propertyFlags & wanted == wanted
         }
-        return (candidates.first { types[$0].propertyFlags & local != 0 } ?? candidates.first).map { UInt32($0) }
+        let deviceLocal = candidates.filter { types[$0].propertyFlags & local != 0 }
+        return (deviceLocal + candidates.filter { types[$0].propertyFlags & local == 0 }).map { UInt32($0) }
     }
 
     // MARK: Dispatch
