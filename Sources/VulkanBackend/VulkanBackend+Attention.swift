@@ -1,0 +1,58 @@
+// Exact attention on the device, three dispatches per chunk of query rows (Backend.attention):
+// attention_scores.comp (rule-1 dot per score, then × scale), softmax.comp over each full key row, and
+// attention_values.comp (rule-1 chain over keys ascending) into the rows' output elements. Chunking over query
+// rows only bounds the score memory: every row still sees its whole key row, so no online rescaling and no
+// reduction is split; each invocation owns its outputs.
+import TensorCore
+
+extension VulkanBackend {
+    /// Scores (and as many probabilities) held on the device per chunk of query rows: 2^26 floats = 256 MiB.
+    static let attentionScoresPerChunk = 1 << 26
+
+    public func attention(q: Tensor, k: Tensor, v: Tensor, heads: Int, scale: Float) -> Tensor {
+        attention(q: q, k: k, v: v, heads: heads, scale: scale, scoresPerChunk: Self.attentionScoresPerChunk)
+    }
+
+    /// `attention` with an explicit bound on the scores per chunk (at least one query row per chunk); the tests
+    /// use small bounds to prove that chunking does not change a byte.
+    public func attention(q: Tensor, k: Tensor, v: Tensor, heads: Int, scale: Float, scoresPerChunk: Int) -> Tensor {
+        precondition(q.rank >= 2 && k.rank >= 2 && v.rank >= 2, "attention: q \(q.shape), k \(k.shape), v \(v.shape)")
+        let lq = q.shape[q.rank - 2], width = q.lastDimension
+        let lk = k.shape[k.rank - 2], lv = v.shape[v.rank - 2]
+        let batchShape = Array(q.shape.dropLast(2))
+        precondition(batchShape == Array(k.shape.dropLast(2)) && batchShape == Array(v.shape.dropLast(2)) && lk == lv
+                     && width == k.lastDimension && width == v.lastDimension && heads > 0 && width % heads == 0,
+                     "attention: q \(q.shape), k \(k.shape), v \(v.shape), heads \(heads)")
+        precondition(lk > 0 || lq == 0, "attention: no keys")
+        let d = width / heads
+        guard q.count > 0, d > 0 else { return Tensor(zeros: q.shape) }
+        let batch = batchShape.reduce(1, *)
+        let scoresPerRow = batch * heads * lk
+        let rowsPerChunk = max(1, min(lq, scoresPerChunk / scoresPerRow))
+        let o = run("attention") { () throws -> [Float] in
+            let qb = try device.buffer(q.data), kb = try device.buffer(k.data), vb = try device.buffer(v.data)
+            let scores = try device.buffer(count: rowsPerChunk * scoresPerRow)
+            let probabilities = try device.buffer(count: rowsPerChunk * scoresPerRow)
+            let out = try device.output(count: q.count, for: "attention_values")
+            var rowStart = 0
+            while rowStart < lq {
+                let rows = min(rowsPerChunk, lq - rowStart)
+                let scoreCount = rows * scoresPerRow, outCount = batch * rows * width
+                var scorePush = PushConstants(scoreCount, heads, lq, lk, d, rowStart, rows)
+                scorePush.append(scale)
+                try device.sequence { recorder in
+                    try recorder.dispatch("attention_scores", bindings: [.storage(qb), .storage(kb), .storage(scores)],
+                                          push: scorePush, groups: Self.groups(for: scoreCount))
+                    try recorder.dispatch("softmax", bindings: [.storage(scores), .storage(probabilities)],
+                                          push: PushConstants(batch * heads * rows, lk), groups: Self.groups(for: batch * heads * rows))
+                    try recorder.dispatch("attention_values", bindings: [.storage(probabilities), .storage(vb), out.binding],
+                                          push: PushConstants(outCount, heads, lq, lk, d, rowStart, rows),
+                                          groups: Self.groups(for: outCount))
+                }
+                rowStart += rows
+            }
+            return try out.download()
+        }
+        return Tensor(shape: q.shape, data: o)
+    }
+}
