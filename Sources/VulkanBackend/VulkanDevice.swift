@@ -212,6 +212,7 @@ public final class VulkanDevice: @unchecked Sendable {
     public func sequence(_ body: (DispatchRecorder) throws -> Void) throws {
         lock.lock()
         defer { lock.unlock() }
+        let start = Profile.enabled ? DispatchTime.now().uptimeNanoseconds : 0
         try VulkanError.check(vkResetDescriptorPool(handle, descriptorPool, 0), "vkResetDescriptorPool")
         try VulkanError.check(vkResetCommandBuffer(commandBuffer, 0), "vkResetCommandBuffer")
         var begin = VkCommandBufferBeginInfo()
@@ -245,5 +246,29 @@ public final class VulkanDevice: @unchecked Sendable {
         try VulkanError.check(vkWaitForFences(handle, 1, &f, VkBool32(VK_TRUE), UInt64.max), "vkWaitForFences")
         try VulkanError.check(vkResetFences(handle, 1, &f), "vkResetFences")
         withExtendedLifetime(recorder) {}
+        if Profile.enabled { Profile.add(recorder.kernels.joined(separator: "+"), DispatchTime.now().uptimeNanoseconds - start) }
+    }
+}
+
+/// LORWEB_VULKAN_PROFILE=1: submissions per kernel and their wall time (record + submit + wait), printed to
+/// standard error at exit. For finding the slow kernels on a device; off by default.
+enum Profile {
+    static let enabled = ProcessInfo.processInfo.environment["LORWEB_VULKAN_PROFILE"] == "1"
+    nonisolated(unsafe) static var totals: [String: (count: Int, nanoseconds: UInt64)] = [:]
+    nonisolated(unsafe) static var registered = false
+
+    /// Called with the device lock held.
+    static func add(_ name: String, _ nanoseconds: UInt64) {
+        if !registered {
+            registered = true
+            atexit {
+                let lines = Profile.totals.sorted { $0.value.nanoseconds > $1.value.nanoseconds }.map {
+                    "\($0.key): \($0.value.count) submissions, " + String(format: "%.3f s", Double($0.value.nanoseconds) / 1e9)
+                }
+                FileHandle.standardError.write(Data(("Vulkan profile:\n" + lines.joined(separator: "\n") + "\n").utf8))
+            }
+        }
+        let old = totals[name] ?? (0, 0)
+        totals[name] = (old.count + 1, old.nanoseconds + nanoseconds)
     }
 }
