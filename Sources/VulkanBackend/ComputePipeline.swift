@@ -104,6 +104,8 @@ final class ComputePipeline {
 public final class DispatchRecorder {
     unowned let device: VulkanDevice
     private(set) var count = 0
+    /// Kernel names in recording order (for the profile).
+    private(set) var kernels: [String] = []
     /// Keeps every bound buffer alive until the submission finished.
     private var retained: [VulkanBuffer] = []
 
@@ -190,5 +192,6 @@ public final class DispatchRecorder {
         vkCmdDispatch(cb, UInt32(gx), UInt32(gy), UInt32(gz))
         retained.append(contentsOf: bindings.map(\.buffer))
         count += 1
+        if Profile.enabled { kernels.append(kernel) }
     }
 }

@@ -73,6 +73,14 @@ extension VulkanDevice {
         return try body()
     }
 
+    /// Runs `body` with products on another GEMM kernel, then restores the chosen one (tests; same caveat).
+    public func withGEMMKernel<T>(_ kernel: GEMMKernel, _ body: () throws -> T) rethrows -> T {
+        let saved = gemmKernel
+        gemmKernel = kernel
+        defer { gemmKernel = saved }
+        return try body()
+    }
+
     /// Measures every mode, including the software division/sqrt even where native ones are exact (tests).
     public func probeAllModes(cases: Int = 1 << 14) throws -> DeviceCapabilities {
         try measure(cases: cases, checkSoftware: true)

@@ -6,9 +6,10 @@ import TensorCore
 public struct GEMMBenchmarkResult: Sendable {
     public var m: Int, k: Int, n: Int
     public var bestSeconds: Double
+    public var kernel: String
     public var gflops: Double { 2 * Double(m) * Double(k) * Double(n) / bestSeconds / 1e9 }
     public var summary: String {
-        String(format: "exact GEMM %dx%dx%d: %.2f ms, %.1f GFLOP/s", m, k, n, bestSeconds * 1e3, gflops)
+        "exact GEMM \(m)x\(k)x\(n) (\(kernel) kernel): " + String(format: "%.2f ms, %.1f GFLOP/s", bestSeconds * 1e3, gflops)
     }
 }
 
@@ -19,20 +20,18 @@ extension VulkanBackend {
         func next() -> Float { state = state &* 1_664_525 &+ 1_013_904_223; return Float(state >> 8) / Float(1 << 24) - 0.5 }
         let a = (0..<(m * k)).map { _ in next() }
         let panels = try device.buffer(Self.packPanels((0..<(k * n)).map { _ in next() }, k: k, n: n, transposed: false))
-        let lda4 = max(1, (k + 3) / 4)
         precondition(k % 4 == 0, "benchmarkGEMM: k must be a multiple of 4")
         let aBuffer = try device.buffer(a)
-        let out = try device.output(count: m * n, for: "gemm_panels")
+        let out = try device.output(count: m * n, for: device.gemmKernel.shader)
         let bias = try device.buffer(count: 4)
         var best = Double.infinity
         for _ in 0..<(repeats + 1) {
             let start = DispatchTime.now().uptimeNanoseconds
-            try device.dispatch("gemm_panels", bindings: [.texels(aBuffer), .texels(panels), .storage(bias), out.binding],
-                                push: PushConstants(m, n, k, lda4, 0), groups: ((n + 63) / 64, (m + 63) / 64, 1))
+            try Self.dispatchGEMM(on: device, a: aBuffer, panels: panels, bias: bias, out: out, m: m, k: k, n: n, hasBias: false)
             let seconds = Double(DispatchTime.now().uptimeNanoseconds - start) / 1e9
             best = min(best, seconds)
         }
         _ = try out.download()
-        return GEMMBenchmarkResult(m: m, k: k, n: n, bestSeconds: best)
+        return GEMMBenchmarkResult(m: m, k: k, n: n, bestSeconds: best, kernel: device.gemmKernel.rawValue)
     }
 }

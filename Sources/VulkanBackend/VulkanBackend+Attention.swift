@@ -30,9 +30,11 @@ extension VulkanBackend {
         let scoresPerRow = batch * heads * lk
         let rowsPerChunk = max(1, min(lq, scoresPerChunk / scoresPerRow))
         let o = run("attention") { () throws -> [Float] in
-            let qb = try device.buffer(q.data), kb = try device.buffer(k.data), vb = try device.buffer(v.data)
+            // q, k, v and the probabilities are read as RGBA32F texels: sizes rounded up to whole texels.
+            let qb = try Self.texelBuffer(q.data, on: device), kb = try Self.texelBuffer(k.data, on: device)
+            let vb = try Self.texelBuffer(v.data, on: device)
             let scores = try device.buffer(count: rowsPerChunk * scoresPerRow)
-            let probabilities = try device.buffer(count: rowsPerChunk * scoresPerRow)
+            let probabilities = try device.buffer(count: (rowsPerChunk * scoresPerRow + 3) / 4 * 4)
             let out = try device.output(count: q.count, for: "attention_values")
             var rowStart = 0
             while rowStart < lq {
@@ -41,11 +43,11 @@ extension VulkanBackend {
                 var scorePush = PushConstants(scoreCount, heads, lq, lk, d, rowStart, rows)
                 scorePush.append(scale)
                 try device.sequence { recorder in
-                    try recorder.dispatch("attention_scores", bindings: [.storage(qb), .storage(kb), .storage(scores)],
+                    try recorder.dispatch("attention_scores", bindings: [.texels(qb), .texels(kb), .storage(scores)],
                                           push: scorePush, groups: Self.groups(for: scoreCount))
                     try recorder.dispatch("softmax", bindings: [.storage(scores), .storage(probabilities)],
                                           push: PushConstants(batch * heads * rows, lk), groups: Self.groups(for: batch * heads * rows))
-                    try recorder.dispatch("attention_values", bindings: [.storage(probabilities), .storage(vb), out.binding],
+                    try recorder.dispatch("attention_values", bindings: [.texels(probabilities), .texels(vb), out.binding],
                                           push: PushConstants(outCount, heads, lq, lk, d, rowStart, rows),
                                           groups: Self.groups(for: outCount))
                 }
@@ -54,5 +56,12 @@ extension VulkanBackend {
             return try out.download()
         }
         return Tensor(shape: q.shape, data: o)
+    }
+
+    /// A buffer holding `values`, its size rounded up to whole RGBA32F texels (the padding is never read).
+    static func texelBuffer(_ values: [Float], on device: VulkanDevice) throws -> VulkanBuffer {
+        let buffer = try device.buffer(count: (values.count + 3) / 4 * 4)
+        buffer.upload(values)
+        return buffer
     }
 }

@@ -50,12 +50,22 @@ extension VulkanBackend {
                 for i in 0..<m { (aBuffer.mapped + i * lda4 * 4).update(from: src.baseAddress! + i * k, count: k) }
             }
         }
-        let out = try device.output(count: m * n, for: "gemm_panels")
+        let out = try device.output(count: m * n, for: device.gemmKernel.shader)
         let biasBuffer = try bias ?? device.buffer(count: 4)
-        try device.dispatch("gemm_panels", bindings: [.texels(aBuffer), .texels(panels), .storage(biasBuffer), out.binding],
-                            push: PushConstants(m, n, k, lda4, bias == nil ? 0 : 1),
-                            groups: ((n + 63) / 64, (m + 63) / 64, 1))
+        try Self.dispatchGEMM(on: device, a: aBuffer, panels: panels, bias: biasBuffer, out: out, m: m, k: k, n: n,
+                              hasBias: bias != nil)
         return try out.download()
+    }
+
+    /// One exact GEMM dispatch with the device's kernel; both kernels cover 64x64 outputs per workgroup.
+    static func dispatchGEMM(on device: VulkanDevice, a: VulkanBuffer, panels: VulkanBuffer, bias: VulkanBuffer,
+                             out: OutputBuffer, m: Int, k: Int, n: Int, hasBias: Bool) throws {
+        let texel = device.gemmKernel == .texel
+        try device.dispatch(device.gemmKernel.shader,
+                            bindings: [texel ? .texels(a) : .storage(a), texel ? .texels(panels) : .storage(panels),
+                                       .storage(bias), out.binding],
+                            push: PushConstants(m, n, k, max(1, (k + 3) / 4), hasBias ? 1 : 0),
+                            groups: ((n + 63) / 64, (m + 63) / 64, 1))
     }
 
     /// B in the PackedLinear panel layout ([panels][K][16], zero-padded columns) from [K, N] or, transposed, [N, K].

@@ -30,19 +30,23 @@ public final class VulkanBuffer: @unchecked Sendable {
         guard let buffer else { throw VulkanError("Vulkan: vkCreateBuffer returned no buffer") }
         var requirements = VkMemoryRequirements()
         vkGetBufferMemoryRequirements(device.handle, buffer, &requirements)
-        guard let type = device.hostVisibleMemoryType(bits: requirements.memoryTypeBits) else {
-            vkDestroyBuffer(device.handle, buffer, nil)
-            throw VulkanError("Vulkan: no host-visible coherent memory for a buffer")
-        }
-        var allocation = VkMemoryAllocateInfo()
-        allocation.sType = VK_STRUCTURE_TYPE_MEMORY_ALLOCATE_INFO
-        allocation.allocationSize = requirements.size
-        allocation.memoryTypeIndex = type
+        // Device-local host-visible memory first (resizable BAR; lavapipe's only kind); when that heap is small
+        // (a 256 MiB BAR window without resizable BAR) or full, plain host memory.
+        let types = device.hostVisibleMemoryTypes(bits: requirements.memoryTypeBits)
         var memory: VkDeviceMemory?
-        let allocated = vkAllocateMemory(device.handle, &allocation, nil, &memory)
-        guard allocated == VK_SUCCESS, let memory else {
+        var lastResult = VK_ERROR_OUT_OF_DEVICE_MEMORY
+        for type in types where memory == nil {
+            var allocation = VkMemoryAllocateInfo()
+            allocation.sType = VK_STRUCTURE_TYPE_MEMORY_ALLOCATE_INFO
+            allocation.allocationSize = requirements.size
+            allocation.memoryTypeIndex = type
+            lastResult = vkAllocateMemory(device.handle, &allocation, nil, &memory)
+            if lastResult != VK_SUCCESS { memory = nil }
+        }
+        guard let memory else {
             vkDestroyBuffer(device.handle, buffer, nil)
-            throw VulkanError("Vulkan: out of device memory allocating \(bytes) bytes (VkResult \(allocated.rawValue))")
+            throw VulkanError(types.isEmpty ? "Vulkan: no host-visible coherent memory for a buffer"
+                : "Vulkan: out of memory allocating \(bytes) bytes (VkResult \(lastResult.rawValue))")
         }
         vkBindBufferMemory(device.handle, buffer, memory, 0)
         var pointer: UnsafeMutableRawPointer?

@@ -7,6 +7,16 @@
 import CVulkan
 import Foundation
 
+/// The exact GEMM kernels (same bytes; different speed per device kind).
+public enum GEMMKernel: String, Sendable, CaseIterable {
+    /// gemm_panels.comp: RGBA32F texel-buffer operands, 4x4 register tile.
+    case texel
+    /// gemm_tiled.comp: storage-buffer operands staged through shared memory, 64x64 block per workgroup.
+    case tiled
+
+    var shader: String { self == .texel ? "gemm_panels" : "gemm_tiled" }
+}
+
 /// One descriptor binding of a dispatch.
 public enum VulkanBinding {
     /// `layout(std430, binding = i) buffer { float x[]; }`.
@@ -40,6 +50,9 @@ public final class VulkanDevice: @unchecked Sendable {
     /// FMA_MODE / DIVSQRT_MODE for every kernel; set by the probe (see DeviceProbe).
     public internal(set) var fmaMode: UInt32 = 1
     public internal(set) var divSqrtMode: UInt32 = 0
+    /// Which exact GEMM kernel products use: texel-buffer operands on CPU drivers (lavapipe vectorises texel
+    /// fetches), shared-memory tiles on GPUs. LORWEB_VULKAN_GEMM=texel|tiled overrides (tests run both).
+    public internal(set) var gemmKernel: GEMMKernel = .texel
     /// The probe's findings (nil until `probe()` ran).
     public internal(set) var capabilities: DeviceCapabilities?
 
@@ -135,6 +148,8 @@ public final class VulkanDevice: @unchecked Sendable {
         var cache: VkPipelineCache?
         try VulkanError.check(vkCreatePipelineCache(handle, &cacheInfo, nil, &cache), "vkCreatePipelineCache")
         pipelineCache = cache!
+        let forced = ProcessInfo.processInfo.environment["LORWEB_VULKAN_GEMM"].flatMap(GEMMKernel.init(rawValue:))
+        gemmKernel = forced ?? (properties.deviceType == VK_PHYSICAL_DEVICE_TYPE_CPU ? .texel : .tiled)
         var memory = VkPhysicalDeviceMemoryProperties()
         vkGetPhysicalDeviceMemoryProperties(physical, &memory)
         memoryProperties = memory
@@ -162,14 +177,16 @@ public final class VulkanDevice: @unchecked Sendable {
         return b
     }
 
-    func hostVisibleMemoryType(bits: UInt32) -> UInt32? {
+    /// Host-visible coherent memory types allowed by `bits`, device-local ones first.
+    func hostVisibleMemoryTypes(bits: UInt32) -> [UInt32] {
         let wanted = VK_MEMORY_PROPERTY_HOST_VISIBLE_BIT.rawValue | VK_MEMORY_PROPERTY_HOST_COHERENT_BIT.rawValue
         let local = VK_MEMORY_PROPERTY_DEVICE_LOCAL_BIT.rawValue
         let types = withUnsafeBytes(of: memoryProperties.memoryTypes) { Array($0.bindMemory(to: VkMemoryType.self)) }
         let candidates = (0..<Int(memoryProperties.memoryTypeCount)).filter {
             bits & (1 << UInt32($0)) != 0 && types[$0].propertyFlags & wanted == wanted
         }
-        return (candidates.first { types[$0].propertyFlags & local != 0 } ?? candidates.first).map { UInt32($0) }
+        let deviceLocal = candidates.filter { types[$0].propertyFlags & local != 0 }
+        return (deviceLocal + candidates.filter { types[$0].propertyFlags & local == 0 }).map { UInt32($0) }
     }
 
     // MARK: Dispatch
@@ -195,6 +212,7 @@ public final class VulkanDevice: @unchecked Sendable {
     public func sequence(_ body: (DispatchRecorder) throws -> Void) throws {
         lock.lock()
         defer { lock.unlock() }
+        let start = Profile.enabled ? DispatchTime.now().uptimeNanoseconds : 0
         try VulkanError.check(vkResetDescriptorPool(handle, descriptorPool, 0), "vkResetDescriptorPool")
         try VulkanError.check(vkResetCommandBuffer(commandBuffer, 0), "vkResetCommandBuffer")
         var begin = VkCommandBufferBeginInfo()
@@ -228,5 +246,29 @@ public final class VulkanDevice: @unchecked Sendable {
         try VulkanError.check(vkWaitForFences(handle, 1, &f, VkBool32(VK_TRUE), UInt64.max), "vkWaitForFences")
         try VulkanError.check(vkResetFences(handle, 1, &f), "vkResetFences")
         withExtendedLifetime(recorder) {}
+        if Profile.enabled { Profile.add(recorder.kernels.joined(separator: "+"), DispatchTime.now().uptimeNanoseconds - start) }
+    }
+}
+
+/// LORWEB_VULKAN_PROFILE=1: submissions per kernel and their wall time (record + submit + wait), printed to
+/// standard error at exit. For finding the slow kernels on a device; off by default.
+enum Profile {
+    static let enabled = ProcessInfo.processInfo.environment["LORWEB_VULKAN_PROFILE"] == "1"
+    nonisolated(unsafe) static var totals: [String: (count: Int, nanoseconds: UInt64)] = [:]
+    nonisolated(unsafe) static var registered = false
+
+    /// Called with the device lock held.
+    static func add(_ name: String, _ nanoseconds: UInt64) {
+        if !registered {
+            registered = true
+            atexit {
+                let lines = Profile.totals.sorted { $0.value.nanoseconds > $1.value.nanoseconds }.map {
+                    "\($0.key): \($0.value.count) submissions, " + String(format: "%.3f s", Double($0.value.nanoseconds) / 1e9)
+                }
+                FileHandle.standardError.write(Data(("Vulkan profile:\n" + lines.joined(separator: "\n") + "\n").utf8))
+            }
+        }
+        let old = totals[name] ?? (0, 0)
+        totals[name] = (old.count + 1, old.nanoseconds + nanoseconds)
     }
 }

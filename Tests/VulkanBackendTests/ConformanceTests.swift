@@ -53,3 +53,29 @@ final class ConformanceSensitivityTests: XCTestCase {
         }
     }
 }
+
+final class GEMMKernelTests: XCTestCase {
+    /// Both exact GEMM kernels (texel for CPU drivers, shared-memory tiles for GPUs) give the CPU's bytes on every
+    /// device, whichever the device would pick: the tiled one is proven on lavapipe before it meets a GPU.
+    func testEveryGEMMKernelMatchesTheCPU() throws {
+        let cpu = CPUBackend(threads: 2)
+        for backend in try VulkanTestDevices.backends() {
+            for kernel in GEMMKernel.allCases {
+                let report = backend.device.withGEMMKernel(kernel) {
+                    Conformance.run("products", backend: backend, reference: cpu, seed: 91)
+                }
+                XCTAssertEqual(report.failures, [], "\(kernel) GEMM on \(backend.device.info.name)")
+                let embed = backend.device.withGEMMKernel(kernel) {
+                    Conformance.run("patchEmbed", backend: backend, reference: cpu, seed: 92)
+                }
+                XCTAssertEqual(embed.failures, [], "\(kernel) GEMM (patchEmbed) on \(backend.device.info.name)")
+                // Larger blocks than one workgroup in both directions, K across several 16-slices.
+                let x = Tensor(shape: [130, 67]) { Float(($0 * 7919) % 211) / 53 - 2 }
+                let layer = PackedLinear(weight: Tensor(shape: [131, 67]) { Float(($0 * 104729) % 199) / 61 - 1.5 },
+                                         bias: Tensor(shape: [131]) { Float($0) / 7 })
+                let got = backend.device.withGEMMKernel(kernel) { backend.linear(x, layer) }
+                assertBitIdentical(got, cpu.linear(x, layer), "\(kernel) linear 130x67x131")
+            }
+        }
+    }
+}

@@ -5,7 +5,8 @@
 # Runs, in one go: the probe (lorweb devices), the conformance suite on the device (every op, byte for byte
 # against the CPU), the golden suite on the device (same manifest as the CPU), and the exact-GEMM throughput
 # benchmark. Everything is written to gpu-report-<date>.txt. Exit status 0 only when every check passed.
-# PEAK_TFLOPS (default 67, H100/H200 SXM FP32 non-tensor) turns the GEMM rate into a fraction of peak.
+# PEAK_TFLOPS (default 67, H100/H200 SXM FP32 non-tensor) turns the GEMM rate into a fraction of peak;
+# SIZES (default "1024 2048 4096") are the benchmark's M=K=N (the first also runs the conformance suite).
 set -uo pipefail
 cd "$(dirname "$0")"
 export LD_LIBRARY_PATH="$PWD/lib${LD_LIBRARY_PATH:+:$LD_LIBRARY_PATH}"
@@ -35,8 +36,10 @@ log "device under test: $DEVICE"
 N="${DEVICE#vulkan:}"
 
 section "conformance ($DEVICE vs CPU, byte for byte) and GEMM throughput"
-for size in 1024 2048 4096; do
-    args=(--benchmark "$size"); [ "$size" = 1024 ] && args+=(--check)
+SIZES="${SIZES:-1024 2048 4096}"
+first="${SIZES%% *}"
+for size in $SIZES; do
+    args=(--benchmark "$size"); [ "$size" = "$first" ] && args+=(--check)
     start=$(date +%s.%N)
     "$LORWEB" devices "${args[@]}" 2>&1 | awk -v dev="vulkan:$N " 'index($0, dev) == 1 { on = 1; print; next } /^vulkan:|^cpu/ { on = 0 } on' \
         | tee -a "$REPORT" | tee /tmp/lorweb-gpu-step.txt

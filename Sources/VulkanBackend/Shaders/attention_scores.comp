@@ -6,8 +6,10 @@
 #include "contract.glsl"
 #include "dispatch.glsl"
 
-layout(std430, set = 0, binding = 0) readonly buffer Q { float q[]; };
-layout(std430, set = 0, binding = 1) readonly buffer K { float k[]; };
+// q and k are RGBA32F uniform texel buffers (llvmpipe vectorises texel fetches, not SSBO loads): element i is
+// component i % 4 of texel i / 4; the host pads both to whole texels.
+layout(set = 0, binding = 0) uniform samplerBuffer Q;
+layout(set = 0, binding = 1) uniform samplerBuffer K;
 layout(std430, set = 0, binding = 2) writeonly buffer S { float s[]; };
 layout(push_constant) uniform Push { uint count; uint heads; uint lq; uint lk; uint d; uint rowStart; uint rows; float scale; } pc;
 
@@ -22,7 +24,10 @@ void main() {
     uint qAt = (b * pc.lq + i) * width + h * pc.d;
     uint kAt = (b * pc.lk + j) * width + h * pc.d;
     float acc = 0.0;
-    for (uint c = 0u; c < pc.d; c++) { acc = exact_fma(q[qAt + c], k[kAt + c], acc); }
+    for (uint c = 0u; c < pc.d; c++) {
+        uint qi = qAt + c, ki = kAt + c;
+        acc = exact_fma(texelFetch(Q, int(qi >> 2))[qi & 3u], texelFetch(K, int(ki >> 2))[ki & 3u], acc);
+    }
     precise float scaled = acc * pc.scale;
     s[idx] = scaled;
 }

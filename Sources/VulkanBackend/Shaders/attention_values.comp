@@ -5,8 +5,9 @@
 #include "contract.glsl"
 #include "dispatch.glsl"
 
-layout(std430, set = 0, binding = 0) readonly buffer P { float p[]; };
-layout(std430, set = 0, binding = 1) readonly buffer V { float v[]; };
+// p and v are RGBA32F uniform texel buffers (see attention_scores.comp), padded to whole texels by the host.
+layout(set = 0, binding = 0) uniform samplerBuffer P;
+layout(set = 0, binding = 1) uniform samplerBuffer V;
 layout(std430, set = 0, binding = 2) writeonly buffer O { float o[]; };
 layout(push_constant) uniform Push { uint count; uint heads; uint lq; uint lk; uint d; uint rowStart; uint rows; } pc;
 
@@ -21,6 +22,9 @@ void main() {
     uint pAt = ((b * pc.heads + h) * pc.rows + row) * pc.lk;
     uint vAt = b * pc.lk * width + col;
     float acc = 0.0;
-    for (uint j = 0u; j < pc.lk; j++) { acc = exact_fma(p[pAt + j], v[vAt + j * width], acc); }
+    for (uint j = 0u; j < pc.lk; j++) {
+        uint pi = pAt + j, vi = vAt + j * width;
+        acc = exact_fma(texelFetch(P, int(pi >> 2))[pi & 3u], texelFetch(V, int(vi >> 2))[vi & 3u], acc);
+    }
     o[(b * pc.lq + pc.rowStart + row) * width + col] = acc;
 }
