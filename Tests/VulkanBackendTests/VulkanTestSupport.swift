@@ -35,23 +35,5 @@ func assertBitIdentical(_ actual: Tensor, _ expected: Tensor, _ what: @autoclosu
     if let d = Conformance.difference(actual, expected) { XCTFail("\(what()): \(d)", file: file, line: line) }
 }
 
-/// Deterministic test data (SplitMix64): values of mixed magnitude and sign, some exact zeros.
-struct TestRandom {
-    var state: UInt64
-    init(seed: UInt64) { state = seed }
-    mutating func next() -> UInt64 {
-        state &+= 0x9E37_79B9_7F4A_7C15
-        var z = state
-        z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
-        z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
-        return z ^ (z >> 31)
-    }
-    mutating func int(_ range: ClosedRange<Int>) -> Int { range.lowerBound + Int(next() % UInt64(range.count)) }
-    mutating func float() -> Float {
-        let u = Float(next() >> 40) / Float(1 << 24)   // [0, 1)
-        let r = next() % 16
-        if r == 0 { return 0 }
-        return (u * 4 - 2) * (r == 1 ? 1e-3 : 1)
-    }
-    mutating func tensor(_ shape: [Int]) -> Tensor { Tensor(shape: shape) { _ in float() } }
-}
+/// Deterministic test data: the conformance suite's generator (SplitMix64; mixed magnitudes, some exact zeros).
+typealias TestRandom = ConformanceRandom
