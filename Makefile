@@ -14,7 +14,7 @@ PYTHON ?= python3
 
 help:
 	@echo "make setup     install the system packages (apt: libopenblas-dev libpng-dev libreadline-dev pkg-config;"
-	@echo "               GPU build: libvulkan-dev glslc spirv-tools mesa-vulkan-drivers vulkan-tools)"
+	@echo "               GPU build: libvulkan-dev glslc mesa-vulkan-drivers)"
 	@echo "make build     release build of lorweb"
 	@echo "make run       run $(RECIPE) on the embedded default model"
 	@echo "make test      the whole test suite (release build; goldens included)"
@@ -29,7 +29,7 @@ setup:
 	apt-get update
 	DEBIAN_FRONTEND=noninteractive apt-get install -y --no-install-recommends \
 	    libopenblas-dev libpng-dev libreadline-dev pkg-config \
-	    libvulkan-dev glslc spirv-tools mesa-vulkan-drivers vulkan-tools
+	    libvulkan-dev glslc mesa-vulkan-drivers
 
 build:
 	swift build $(SWIFT_RELEASE) --product lorweb
