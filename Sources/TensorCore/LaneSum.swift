@@ -35,10 +35,14 @@ func canonicalMax(_ count: Int, _ element: (Int) -> Float) -> Float {
     for i in 0..<count {
         let x = element(i)
         if x.isNaN { return .nan }
-        if x > m || (x == m && x.sign == .plus) { m = x }
+        m = maxStep(m, x)
     }
     return m
 }
+
+/// One step of the max rule for a non-NaN x: x wins if larger, or if equal with x = +0.0.
+@inline(__always)
+func maxStep(_ m: Float, _ x: Float) -> Float { x > m || (x == m && x.sign == .plus) ? x : m }
 
 /// canonicalMax over n contiguous floats, 8 lanes at a time. Equal to `canonicalMax` on every input because the
 /// rule is order-independent: any NaN gives NaN, otherwise the largest value with +0.0 preferred to -0.0.
@@ -64,9 +68,8 @@ func canonicalMax(_ p: UnsafePointer<Float>, _ count: Int) -> Float {
         for j in 0..<vectorEnd where p[j].bitPattern == 0 { m = 0; break }
     }
     for j in vectorEnd..<count {
-        let x = p[j]
-        if x.isNaN { return .nan }
-        if x > m || (x == m && x.sign == .plus) { m = x }
+        if p[j].isNaN { return .nan }
+        m = maxStep(m, p[j])
     }
     return m
 }

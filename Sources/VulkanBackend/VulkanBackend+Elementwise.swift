@@ -31,31 +31,33 @@ extension VulkanBackend {
         return (x, (total + x - 1) / x, 1)
     }
 
-    /// y = f(x) through unary.comp.
-    func unary(_ x: Tensor, _ op: UnaryKernelOp) -> Tensor {
+    /// The shape every same-shape kernel shares: `inputs` uploaded as storage buffers (bindings 0…, in order),
+    /// `kernel` run into a guarded output of x's size (the last binding), downloaded as a tensor of x's shape.
+    /// An empty x is returned as is. A `nil` input binds a one-float placeholder the kernel never reads.
+    func sameShape(_ x: Tensor, _ kernel: String, inputs: [[Float]?], push: PushConstants, items: Int,
+                   label: String) -> Tensor {
         guard x.count > 0 else { return x }
-        let y = run("unary \(op)") { () throws -> [Float] in
-            let input = try device.buffer(x.data)
-            let out = try device.output(count: x.count, for: "unary")
-            try device.dispatch("unary", bindings: [.storage(input), out.binding], push: PushConstants(x.count, op.rawValue),
-                                groups: Self.groups(for: x.count))
+        let y = run(label) { () throws -> [Float] in
+            let buffers = try inputs.map { try $0.map { try device.buffer($0) } ?? device.buffer(count: 1) }
+            let out = try device.output(count: x.count, for: kernel)
+            try device.dispatch(kernel, bindings: buffers.map { .storage($0) } + [out.binding], push: push,
+                                groups: Self.groups(for: items))
             return try out.download()
         }
         return Tensor(shape: x.shape, data: y)
     }
 
+    /// y = f(x) through unary.comp.
+    func unary(_ x: Tensor, _ op: UnaryKernelOp) -> Tensor {
+        sameShape(x, "unary", inputs: [x.data], push: PushConstants(x.count, op.rawValue), items: x.count,
+                  label: "unary \(op)")
+    }
+
     /// y = x op s through scalar.comp.
     func withScalar(_ x: Tensor, _ s: Float, _ op: ArithmeticOp) -> Tensor {
-        guard x.count > 0 else { return x }
-        let y = run("scalar \(op)") { () throws -> [Float] in
-            let input = try device.buffer(x.data)
-            let out = try device.output(count: x.count, for: "scalar")
-            var push = PushConstants(x.count, op.rawValue)
-            push.append(s)
-            try device.dispatch("scalar", bindings: [.storage(input), out.binding], push: push, groups: Self.groups(for: x.count))
-            return try out.download()
-        }
-        return Tensor(shape: x.shape, data: y)
+        var push = PushConstants(x.count, op.rawValue)
+        push.append(s)
+        return sameShape(x, "scalar", inputs: [x.data], push: push, items: x.count, label: "scalar \(op)")
     }
 
     /// a op b with numpy broadcasting through binary.comp.

@@ -76,9 +76,18 @@ func seconds(cpuTime: Bool = false, _ body: () throws -> Void) rethrows -> Doubl
 
 /// Timings of `reps` runs after one warm-up: best and median seconds.
 struct Timing {
-    var samples: [Double]
-    var best: Double { samples.min()! }
-    var median: Double { let s = samples.sorted(); return s[s.count / 2] }
+    var best: Double
+    var median: Double
+
+    init(best: Double, median: Double) {
+        self.best = best
+        self.median = median
+    }
+
+    init(samples: [Double]) {
+        let sorted = samples.sorted()
+        self.init(best: sorted[0], median: sorted[sorted.count / 2])
+    }
 
     static func of(reps: Int, warmUp: Bool = true, cpuTime: Bool = false, _ body: () throws -> Void) rethrows -> Timing {
         if warmUp { try body() }

@@ -30,7 +30,7 @@ struct TorchReference {
         else { throw BenchError("\(python) \(script) failed (exit \(process.terminationStatus))") }
         func timing(_ any: Any?) -> Timing? {
             guard let d = any as? [String: Double], let best = d["best"], let median = d["median"] else { return nil }
-            return Timing(samples: [best, median, median])  // best = min, median = middle
+            return Timing(best: best, median: median)
         }
         var result = TorchReference(version: json["torch"] as? String ?? "?")
         for (key, value) in json["mini"] as? [String: Any] ?? [:] {
