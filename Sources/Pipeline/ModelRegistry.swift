@@ -1,12 +1,13 @@
-// Model names → folders. "mini" ships inside the package (Sources/Pipeline/Resources/mini);
-// LORWEB_MODELS may name a folder of further model folders.
+// Model names → folders. "mini" ships inside the package (Sources/Pipeline/Resources/mini, trained weights);
+// "mini-init" is its untrained initialisation, written once to the temporary folder (the baseline the
+// evaluation compares with); LORWEB_MODELS may name a folder of further model folders.
 import Formats
 import Foundation
 
 public enum ModelRegistry {
     /// Registered names, for `:help`, completion and error messages.
     public static var names: [String] {
-        var names = ["mini"]
+        var names = ["mini", "mini-init"]
         if let root = ProcessInfo.processInfo.environment["LORWEB_MODELS"],
            let entries = try? FileManager.default.contentsOfDirectory(atPath: root) {
             names += entries.filter { isModelFolder((root as NSString).appendingPathComponent($0)) }.sorted()
@@ -27,6 +28,7 @@ public enum ModelRegistry {
             if isModelFolder(candidate) { return candidate }
         }
         if nameOrPath == "mini" { return try miniFolder() }
+        if nameOrPath == "mini-init" { return try miniInitFolder() }
         throw PipelineError.invalid("unknown model '\(nameOrPath)': known models are \(names.joined(separator: ", ")), "
             + "or give a model folder path")
     }
@@ -36,6 +38,22 @@ public enum ModelRegistry {
             throw PipelineError.invalid("the embedded model 'mini' is missing from this build's resources")
         }
         return url.path
+    }
+
+    /// `lorweb mini-init --seed 0`, materialised on first use: written to a private folder, then renamed into
+    /// place, so concurrent processes never see half a model.
+    static func miniInitFolder() throws -> String {
+        let folder = (NSTemporaryDirectory() as NSString).appendingPathComponent("lorweb-mini-init-seed0")
+        if isModelFolder(folder) { return folder }
+        let scratch = folder + ".\(ProcessInfo.processInfo.processIdentifier).\(UInt64.random(in: 0...UInt64.max))"
+        try MiniFamily.writeInitialWeights(to: scratch, seed: 0)
+        do {
+            try FileManager.default.moveItem(atPath: scratch, toPath: folder)
+        } catch {
+            try? FileManager.default.removeItem(atPath: scratch)
+            guard isModelFolder(folder) else { throw PipelineError.invalid("cannot write the mini-init model to \(folder): \(error)") }
+        }
+        return folder
     }
 
     static func isModelFolder(_ path: String) -> Bool {

@@ -41,8 +41,9 @@ final class StepTableTests: XCTestCase {
 final class ExampleRecipeTests: XCTestCase {
     func testExampleRecipesCheck() throws {
         let folder = TestPaths.repository + "/Recipes"
-        let names = try FileManager.default.contentsOfDirectory(atPath: folder).filter { $0.hasSuffix(".recipe") }.sorted()
+        let names = try FileManager.default.subpathsOfDirectory(atPath: folder).filter { $0.hasSuffix(".recipe") }.sorted()
         XCTAssertTrue(names.contains("quickstart.recipe"))
+        XCTAssertTrue(names.contains("paper/heldout.recipe"))
         for name in names {
             XCTAssertNoThrow(try Recipe.compile(path: folder + "/" + name), name)
         }

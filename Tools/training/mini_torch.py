@@ -75,6 +75,9 @@ def position_ids(first):
     return ids
 
 
+# Tokens of the bottom-right (b') cell in the packed grid: rows and columns ROWS/2 .. ROWS-1.
+TARGET_TOKENS = torch.tensor([r * COLS + c for r in range(ROWS // 2, ROWS) for c in range(COLS // 2, COLS)])
+
 IMG_IDS = torch.cat([position_ids(0.0), position_ids(1.0)], dim=0)
 
 

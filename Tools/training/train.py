@@ -46,6 +46,8 @@ def main():
     ap.add_argument("--steps", type=int, default=100000)
     ap.add_argument("--minutes", type=float, default=10.0, help="wall-clock budget of this stage (all runs together)")
     ap.add_argument("--train-clip", type=int, default=1, help="basis stage: also train the image encoder")
+    ap.add_argument("--loss", choices=["grid", "target"], default="target",
+                    help="grid: MSE over all four cells; target: over the b' cell only (the one the context lacks)")
     ap.add_argument("--seed", type=int, default=0)
     ap.add_argument("--threads", type=int, default=2)
     ap.add_argument("--checkpoint-every", type=float, default=120.0, help="seconds")
@@ -120,7 +122,8 @@ def main():
         if layers:
             M.set_query(layers, M.clip_query(clip, a, ap_, b) if args.stage == "basis" else None)
         v = M.velocity(transformer, prompt, pooled, xt, context, sigma)
-        loss = ((v - (eps - x0)) ** 2).mean()
+        err = (v - (eps - x0)) ** 2
+        loss = (err[:, M.TARGET_TOKENS] if args.loss == "target" else err).mean()
         opt.zero_grad(set_to_none=True)
         loss.backward()
         torch.nn.utils.clip_grad_norm_(params, 1.0)

@@ -19,7 +19,7 @@ public struct StepLibrary: Sendable {
 
     public static let standard = StepLibrary(steps:
         ModelSteps.all + ImageSteps.all + NoiseSteps.all + TensorSteps.all + MixSteps.all
-        + ProceduralSteps.all + FigureSteps.all + UtilitySteps.all)
+        + ProceduralSteps.all + FigureSteps.all + ListSteps.all + UtilitySteps.all)
 
 
     public func step(named name: String) -> StepDefinition? {

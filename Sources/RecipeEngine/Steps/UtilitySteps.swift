@@ -4,37 +4,7 @@ import Foundation
 import TensorCore
 
 enum UtilitySteps {
-    static let all: [StepDefinition] = [pick, show, assert, table]
-
-    static let pick: StepDefinition = {
-        var step = StepDefinition(
-        "pick",
-        parameters: [
-            StepParameter("list", .list(.any), doc: "any list"),
-            StepParameter("index", .integer, doc: "0-based position; negative counts from the end; a list picks several"),
-        ],
-        result: .any,
-        doc: "One element of a list, e.g. the a of an analogy [a, a', b, b'].",
-        example: "b = pick quad 2") { args, _ in
-            try pickElement(args)
-        }
-        // The checker knows what is picked: `pick quads 0` is a list of images, not "any value".
-        step.refineResult = { types in
-            if case .list(let element)? = types["list"] { return element }
-            return nil
-        }
-        return step
-    }()
-
-    static func pickElement(_ args: StepArguments) throws -> Value {
-        let items = try args.list("list")
-        var i = try args.int("index")
-        if i < 0 { i += items.count }
-        guard items.indices.contains(i) else {
-            throw StepError.argument("index", "\(try args.int("index")) is outside the list of \(items.count) items")
-        }
-        return items[i]
-    }
+    static let all: [StepDefinition] = [show, assert, table]
 
     static let show = StepDefinition(
         "show",
