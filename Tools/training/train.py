@@ -45,7 +45,7 @@ def main():
     ap.add_argument("--lr", type=float, default=5e-4)
     ap.add_argument("--steps", type=int, default=100000)
     ap.add_argument("--minutes", type=float, default=10.0, help="wall-clock budget of this stage (all runs together)")
-    ap.add_argument("--train-clip", type=int, default=1, help="basis stage: also train the image encoder")
+    ap.add_argument("--train-clip", type=int, default=0, help="basis stage: also train the image encoder (the paper freezes it)")
     ap.add_argument("--loss", choices=["grid", "target"], default="target",
                     help="grid: MSE over all four cells; target: over the b' cell only (the one the context lacks)")
     ap.add_argument("--seed", type=int, default=0)
