@@ -1,12 +1,12 @@
 import ArgumentParser
 import Pipeline
 
-/// Writes the untrained `mini` model folder: the deterministic initialisation the package ships.
+/// Writes the untrained `mini` model folder: the deterministic initialisation training starts from.
 struct MiniInitCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "mini-init",
         abstract: "Write the deterministic (untrained) initialisation of the mini model family to a folder.",
-        discussion: "The shipped model (Sources/Pipeline/Resources/mini) is `lorweb mini-init --seed 0 --out` that folder.")
+        discussion: "Seed 0 is what the shipped weights were trained from (Tools/training) and what `load model \"mini-init\"` loads.")
 
     @Option(help: "Seed of the initialisation.")
     var seed: UInt64 = 0

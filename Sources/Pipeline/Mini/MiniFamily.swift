@@ -7,8 +7,9 @@
 // - image encoder: CLIP vision, 32 px input, 8 px patches (16 + 1 tokens), width 64, 2 layers, 4 heads,
 //   projection 32; query mode cat-aa'b (96 dims);
 // - LoRA basis: 8 LoRAs of rank 4 on every Linear inside the blocks, keys of 32 dims.
-// Until trained weights exist the shipped weights are this file's deterministic initialisation
-// (`lorweb mini-init --seed 0`), so the analogies it draws are not meaningful yet.
+// This file writes the deterministic initialisation (`lorweb mini-init`, registry name "mini-init"); the shipped
+// weights were trained from it (Tools/training: base transformer and null prompt, then the basis; the image
+// encoder stays as initialised, frozen as in the paper).
 import Formats
 import Foundation
 import Models
