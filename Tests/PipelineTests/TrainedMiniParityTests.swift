@@ -5,9 +5,9 @@
 // Tolerance. One forward matches PyTorch to ~1e-6 relative (FluxTransformerParityTests); over 20 steps the
 // error is carried and re-amplified by each forward (SamplingParityTests: roughly doubling per step on the
 // random tiny model). Measured on the shipped weights (printed as "[parity] trained mini"): final latents
-// (|x| <= 1.5) within 1.3e-5, queries within 1.5e-6, coefficients within 5.7e-7. The bounds leave 4-8x
+// (|x| <= 1.5) within 3.9e-5, queries within 1.5e-6, coefficients within 3.6e-7. The bounds leave 5-14x
 // headroom for other BLAS builds and thread splits, while a wrong weight, coefficient or step moves the
-// latents by 0.7 or more (|basis - base| per case). Decoded pixels may differ by one level where a value
+// latents by 1 or more (|basis - base| is 1.07-1.49 per case). Decoded pixels may differ by one level where a value
 // sits on a rounding boundary.
 import Foundation
 import Formats
@@ -19,7 +19,7 @@ import XCTest
 final class TrainedMiniParityTests: XCTestCase {
     static let fixture = URL(fileURLWithPath: #filePath).deletingLastPathComponent()
         .appendingPathComponent("Fixtures/mini_trained.safetensors").path
-    static let latentTolerance: Float = 1e-4
+    static let latentTolerance: Float = 2e-4
     static let queryTolerance: Float = 1e-5
     static let coefficientTolerance: Float = 5e-6
 
