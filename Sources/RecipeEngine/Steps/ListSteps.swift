@@ -1,5 +1,4 @@
 // Lists: pick elements, transpose rows and columns, average numbers (evaluation tables over many analogies).
-import Foundation
 
 enum ListSteps {
     static let all: [StepDefinition] = [pick, transpose, mean]
