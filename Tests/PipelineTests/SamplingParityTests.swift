@@ -61,12 +61,7 @@ final class SamplingParityTests: XCTestCase {
         for (i, latents) in steps.enumerated() {
             let expected = try io.tensor("\(variant).latents_\(i + 1)")
             XCTAssertEqual(latents.shape, expected.shape)
-            var maxAbs: Float = 0, scale: Float = 0
-            for j in 0..<min(latents.count, expected.count) {
-                let d = abs(latents.data[j] - expected.data[j])
-                if !(d <= maxAbs) { maxAbs = d }  // NaN propagates
-                scale = max(scale, abs(expected.data[j]))
-            }
+            let (maxAbs, scale) = maxAbsDifference(latents.data, expected.data)
             print("[parity] sampling \(variant) step \(i + 1): max abs \(maxAbs), max rel \(maxAbs / scale) (scale \(scale))")
             XCTAssertLessThanOrEqual(maxAbs, Self.atol, "\(variant) step \(i + 1)")
         }

@@ -22,7 +22,7 @@ final class ShippedWeightsTests: XCTestCase {
     }
 
     func testEmbeddedMiniMatchesItsPins() throws {
-        try checkSums(in: try LoadedModel.load("mini").folder, expecting: 8)
+        try checkSums(in: try ModelRegistry.folder(for: "mini"), expecting: 8)
     }
 
     func testPaperBaselinesMatchTheirPins() throws {
@@ -31,8 +31,8 @@ final class ShippedWeightsTests: XCTestCase {
 
     /// `mini` ships trained weights; `mini-init` is the deterministic initialisation they started from.
     func testTrainedMiniIsNotItsInitialisation() throws {
-        let trained = ModelBundleLayout(root: try LoadedModel.load("mini").folder)
-        let initial = ModelBundleLayout(root: try LoadedModel.load("mini-init").folder)
+        let trained = ModelBundleLayout(root: try ModelRegistry.folder(for: "mini"))
+        let initial = ModelBundleLayout(root: try ModelRegistry.folder(for: "mini-init"))
         XCTAssertNotEqual(try SHA256.hex(fileAt: trained.transformerWeights), try SHA256.hex(fileAt: initial.transformerWeights))
         XCTAssertNotEqual(try SHA256.hex(fileAt: trained.basisWeights), try SHA256.hex(fileAt: initial.basisWeights))
     }
