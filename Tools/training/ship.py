@@ -29,9 +29,11 @@ def run_info(run):
     with open(os.path.join(run, "log.json")) as f:
         log = json.load(f)
     a = log["args"]
-    return {"lorweb_family": "mini", "format": "pt", "lorweb_stage": a["stage"], "lorweb_steps": str(log["step"]),
-            "lorweb_batch": str(a["batch"]), "lorweb_lr": str(a["lr"]), "lorweb_loss": a.get("loss", "grid"),
-            "lorweb_train_seed": str(a["seed"]), "lorweb_data": os.path.basename(a["data"].rstrip("/"))}
+    info = {"family": "mini", "stage": a["stage"], "steps": log["step"], "batch": a["batch"], "lr": a["lr"],
+            "loss": a.get("loss", "grid"), "train_seed": a["seed"], "data": os.path.basename(a["data"].rstrip("/"))}
+    # One metadata key: safetensors writes its metadata map in hash order, so several keys would make a rerun
+    # write different bytes for the same tensors (and break the SHA-256 pins).
+    return {"lorweb_training": json.dumps(info, sort_keys=True)}
 
 
 def same_tensors(p, q):
@@ -80,7 +82,8 @@ def main():
         write(load_file(os.path.join(run, "model", "adapter.safetensors")), run_info(run), os.path.join(PAPER, name + ".safetensors"))
         names.append(name + ".safetensors")
     lora = load_file(os.path.join(args.lora, "model", "adapter.safetensors"))
-    query_dim = 96
+    with open(os.path.join(model, "image_encoder", "config.json")) as f:
+        query_dim = 3 * json.load(f)["projection_dim"]  # cat-aa'b: three image embeddings
     for key in [k for k in lora if k.endswith(".lora_A")]:
         prefix = key[: -len(".lora_A")]
         lora[prefix + ".lora_keys"] = torch.zeros(1, 1)
