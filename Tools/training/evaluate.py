@@ -1,6 +1,6 @@
 """PSNR of b' against the generator's ground truth on held-out splits, for copy-b and each trained model.
 
-  python evaluate.py --split seen=DATA_SEEN --split unseen=DATA_UNSEEN \
+  python evaluate.py --split seen=DATA_SEEN --split unseen=DATA_UNSEEN [--steps 20] [--by-family] \
       --method untrained=MODEL_DIR --method base=RUN/base/model --method "lora32=RUN/lora32/model" ...
 A method folder with adapter.safetensors is evaluated with its adapter (basis if it has lora_keys).
 """
@@ -55,9 +55,11 @@ def main():
     ap.add_argument("--noise-seed", type=int, default=1234)
     ap.add_argument("--threads", type=int, default=2)
     ap.add_argument("--json", default=None)
+    ap.add_argument("--by-family", action="store_true", help="also print each family's mean PSNR minus copy-b's")
     args = ap.parse_args()
     torch.set_num_threads(args.threads)
-    splits = {k: M.load_split(v)[0] for k, v in (s.split("=", 1) for s in args.split)}
+    loaded = {k: M.load_split(v) for k, v in (s.split("=", 1) for s in args.split)}
+    splits = {k: cells for k, (cells, _) in loaded.items()}
     results = {name: {"copy-b": M.psnr(cells[:, 2], cells[:, 3]).mean().item()} for name, cells in splits.items()}
     for spec in args.method:
         name, folder = spec.split("=", 1)
@@ -67,6 +69,12 @@ def main():
             pred = predict(method, cells, args.noise_seed, args.steps)
             results[split][name] = M.psnr(pred, cells[:, 3]).mean().item()
             print(f"{split:7s} {name:12s} {results[split][name]:6.2f} dB ({time.time() - t0:.0f} s)", flush=True)
+            if args.by_family:
+                gain = M.psnr(pred, cells[:, 3]) - M.psnr(cells[:, 2], cells[:, 3])
+                families = loaded[split][1]
+                print("  vs copy-b (dB): " + "  ".join(
+                    f"{f} {gain[[i for i, g in enumerate(families) if g == f]].mean():+.1f}"
+                    for f in sorted(set(families))), flush=True)
     methods = list(next(iter(results.values())).keys())
     print("| method | " + " | ".join(f"{s} PSNR (dB, n={len(splits[s])})" for s in splits) + " |")
     print("|---|" + "---|" * len(splits))

@@ -44,6 +44,8 @@ def main():
     ap.add_argument("--batch", type=int, default=16)
     ap.add_argument("--lr", type=float, default=5e-4)
     ap.add_argument("--steps", type=int, default=100000)
+    ap.add_argument("--schedule", choices=["constant", "linear"], default="constant",
+                    help="linear: lr × (1 − step/steps), by absolute step, so a resumed run continues the same decay")
     ap.add_argument("--minutes", type=float, default=10.0, help="wall-clock budget of this stage (all runs together)")
     ap.add_argument("--train-clip", type=int, default=0, help="basis stage: also train the image encoder (the paper freezes it)")
     ap.add_argument("--loss", choices=["grid", "target"], default="target",
@@ -124,6 +126,8 @@ def main():
         v = M.velocity(transformer, prompt, pooled, xt, context, sigma)
         err = (v - (eps - x0)) ** 2
         loss = (err[:, M.TARGET_TOKENS] if args.loss == "target" else err).mean()
+        for group in opt.param_groups:  # set every step: a resumed checkpoint carries the lr it was saved with
+            group["lr"] = args.lr * (1 - state["step"] / args.steps if args.schedule == "linear" else 1.0)
         opt.zero_grad(set_to_none=True)
         loss.backward()
         torch.nn.utils.clip_grad_norm_(params, 1.0)
