@@ -1,4 +1,5 @@
-"""PSNR of b' against the generator's ground truth on held-out splits, for copy-b and each trained model.
+"""PSNR and SSIM (defined as Swift's ImageMetrics) of b' against the generator's ground truth on held-out splits,
+for copy-b and each trained model.
 
   python evaluate.py --split seen=DATA_SEEN --split unseen=DATA_UNSEEN [--steps 20] [--by-family] \
       --method untrained=MODEL_DIR --method base=RUN/base/model --method "lora32=RUN/lora32/model" ...
@@ -60,26 +61,30 @@ def main():
     torch.set_num_threads(args.threads)
     loaded = {k: M.load_split(v) for k, v in (s.split("=", 1) for s in args.split)}
     splits = {k: cells for k, (cells, _) in loaded.items()}
-    results = {name: {"copy-b": M.psnr(cells[:, 2], cells[:, 3]).mean().item()} for name, cells in splits.items()}
+    def scores(pred, cells):
+        return {"psnr": M.psnr(pred, cells[:, 3]).mean().item(), "ssim": M.ssim(pred, cells[:, 3]).mean().item()}
+
+    results = {name: {"copy-b": scores(cells[:, 2], cells)} for name, cells in splits.items()}
     for spec in args.method:
         name, folder = spec.split("=", 1)
         method = build(folder)
         for split, cells in splits.items():
             t0 = time.time()
             pred = predict(method, cells, args.noise_seed, args.steps)
-            results[split][name] = M.psnr(pred, cells[:, 3]).mean().item()
-            print(f"{split:7s} {name:12s} {results[split][name]:6.2f} dB ({time.time() - t0:.0f} s)", flush=True)
+            r = results[split][name] = scores(pred, cells)
+            print(f"{split:7s} {name:12s} {r['psnr']:6.2f} dB SSIM {r['ssim']:.3f} ({time.time() - t0:.0f} s)", flush=True)
             if args.by_family:
                 gain = M.psnr(pred, cells[:, 3]) - M.psnr(cells[:, 2], cells[:, 3])
                 families = loaded[split][1]
-                print("  vs copy-b (dB): " + "  ".join(
+                print("  PSNR vs copy-b (dB): " + "  ".join(
                     f"{f} {gain[[i for i, g in enumerate(families) if g == f]].mean():+.1f}"
                     for f in sorted(set(families))), flush=True)
     methods = list(next(iter(results.values())).keys())
-    print("| method | " + " | ".join(f"{s} PSNR (dB, n={len(splits[s])})" for s in splits) + " |")
-    print("|---|" + "---|" * len(splits))
+    print("| method | " + " | ".join(f"{s} PSNR (dB) | {s} SSIM" for s in splits) + " |")
+    print("|---|" + "---|---|" * len(splits))
     for m in methods:
-        print(f"| {m} | " + " | ".join(f"{results[s][m]:.2f}" for s in splits) + " |")
+        print(f"| {m} | " + " | ".join(f"{results[s][m]['psnr']:.2f} | {results[s][m]['ssim']:.3f}" for s in splits) + " |")
+    print("n = " + ", ".join(f"{s} {len(splits[s])}" for s in splits) + f"; {args.steps} steps, noise seed {args.noise_seed}")
     if args.json:
         with open(args.json, "w") as f:
             json.dump(results, f, indent=1)

@@ -238,6 +238,24 @@ def sample(transformer, prompt, pooled, noise, context, steps=20, guidance=2.5):
     return x
 
 
+def ssim(pred_u8, true_u8):
+    """Per-image SSIM as ImageMetrics.ssim: Gaussian window 11, sigma 1.5, K1 0.01, K2 0.03, L 255, population
+    covariances, valid positions only, mean over positions, then over R, G, B (float64)."""
+    x, y = pred_u8.double(), true_u8.double()
+    t = torch.arange(-5, 6, dtype=torch.float64)
+    g = torch.exp(-t * t / 4.5)
+    g = g / g.sum()
+    def blur(z):
+        c = z.shape[1]
+        z = torch.nn.functional.conv2d(z, g.view(1, 1, 1, 11).repeat(c, 1, 1, 1), groups=c)
+        return torch.nn.functional.conv2d(z, g.view(1, 1, 11, 1).repeat(c, 1, 1, 1), groups=c)
+    mx, my = blur(x), blur(y)
+    vx, vy, cxy = blur(x * x) - mx * mx, blur(y * y) - my * my, blur(x * y) - mx * my
+    c1, c2 = (0.01 * 255) ** 2, (0.03 * 255) ** 2
+    m = ((2 * mx * my + c1) * (2 * cxy + c2)) / ((mx * mx + my * my + c1) * (vx + vy + c2))
+    return m.mean(dim=(2, 3)).mean(dim=1)
+
+
 def psnr(pred_u8, true_u8):
     mse = ((pred_u8.float() - true_u8.float()) ** 2).flatten(1).mean(1)
     return 10 * torch.log10(255.0 ** 2 / mse.clamp(min=1e-10))
