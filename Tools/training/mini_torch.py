@@ -98,10 +98,14 @@ def load_bundle(folder):
     return transformer.float(), clip.float(), prompt["prompt_embeds"].float(), prompt["pooled_prompt_embeds"].float()
 
 
+def image_embeds(clip, cells_u8):
+    """[B,3,32,32] u8 -> [B,D] projected embeddings (/255, OpenAI mean/std; resize and crop are no-ops at 32 px)."""
+    return clip(pixel_values=(cells_u8.float() / 255.0 - OPENAI_MEAN) / OPENAI_STD).image_embeds
+
+
 def clip_query(clip, a, ap, b):
     """cat-aa'b query [B, 96] from u8 cells (32 px: resize and crop are no-ops; /255; OpenAI mean/std)."""
-    cells = torch.cat([a, ap, b], dim=0).float() / 255.0
-    e = clip(pixel_values=(cells - OPENAI_MEAN) / OPENAI_STD).image_embeds
+    e = image_embeds(clip, torch.cat([a, ap, b], dim=0))
     n = a.shape[0]
     return torch.cat([e[:n], e[n:2 * n], e[2 * n:]], dim=1)
 

@@ -23,15 +23,10 @@ import mini_torch as M
 from train import export_model
 
 
-def embed(clip, cells_u8):
-    """[B,3,32,32] u8 -> [B,D] projected image embeddings, preprocessed as clip_query."""
-    return clip(pixel_values=(cells_u8.float() / 255.0 - M.OPENAI_MEAN) / M.OPENAI_STD).image_embeds
-
-
 def transformation_loss(clip, batch, temperature):
     a, ap, b, bp = (batch[:, i] for i in range(4))
     n = a.shape[0]
-    e = embed(clip, torch.cat([a, ap, b, bp]))
+    e = M.image_embeds(clip, torch.cat([a, ap, b, bp]))
     u = F.normalize(e[n:2 * n] - e[:n], dim=1)
     w = F.normalize(e[3 * n:] - e[2 * n:3 * n], dim=1)
     logits = u @ w.T / temperature
