@@ -51,7 +51,6 @@ def main():
     os.makedirs(args.out, exist_ok=True)
     cells, _ = M.load_split(args.data)
     transformer, clip, prompt, pooled = M.load_bundle(args.init)
-    transformer.requires_grad_(False)
     opt = torch.optim.AdamW(clip.parameters(), lr=args.lr, weight_decay=0.0)
     gen = torch.Generator().manual_seed(args.seed)
     state = {"step": 0, "seconds": 0.0, "losses": []}
