@@ -1,9 +1,12 @@
 """Copy trained weights into the project: the base model and the default basis into the embedded `mini`
 (Sources/Pipeline/Resources/mini), the evaluation baselines into Recipes/paper/weights, and SHA-256 pins.
 
-  python ship.py --base RUN/base_frozen --basis RUN2/basis8x4 --extra basis-4x8=RUN2/basis4x8 --lora RUN2/lora1x32
+  python ship.py --base RUN/base --image-encoder RUN/encoder --basis RUN/basis8x4 --extra basis-4x8=RUN/basis4x8 \
+      --lora RUN/lora1x32
 
-The image encoder is not trained (frozen, as in the paper), so the shipped one must equal the base run's.
+The image encoder is frozen while the basis trains (as in the paper); with --image-encoder it is the one
+pretrained by pretrain_encoder.py, and every basis run must have been trained against exactly that encoder.
+Without it the shipped encoder stays as it is and the base run's must equal it.
 A single LoRA is stored as a basis of one (lora_keys [1, 1] and att_lora_to_q [1, Q] zero): softmax over one
 LoRA is exactly 1, so `load basis` + `blend` run it with no special case.
 """
@@ -29,8 +32,11 @@ def run_info(run):
     with open(os.path.join(run, "log.json")) as f:
         log = json.load(f)
     a = log["args"]
-    info = {"family": "mini", "stage": a["stage"], "steps": log["step"], "batch": a["batch"], "lr": a["lr"],
-            "loss": a.get("loss", "grid"), "train_seed": a["seed"], "data": os.path.basename(a["data"].rstrip("/"))}
+    data = a["data"] if isinstance(a["data"], list) else [a["data"]]  # older runs took one folder
+    info = {"family": "mini", "stage": a.get("stage", log.get("stage")), "steps": log["step"], "batch": a["batch"],
+            "lr": a["lr"], "train_seed": a["seed"], "data": "+".join(os.path.basename(d.rstrip("/")) for d in data)}
+    if info["stage"] != "encoder":
+        info["loss"] = a.get("loss", "grid")
     # One metadata key: safetensors writes its metadata map in hash order, so several keys would make a rerun
     # write different bytes for the same tensors (and break the SHA-256 pins).
     return {"lorweb_training": json.dumps(info, sort_keys=True)}
@@ -59,14 +65,22 @@ def sha256sums(folder, names):
 def main():
     ap = argparse.ArgumentParser()
     ap.add_argument("--base", required=True, help="base run folder (its model/ is shipped)")
+    ap.add_argument("--image-encoder", help="pretrain_encoder.py run whose encoder ships (default: keep mini's)")
     ap.add_argument("--basis", required=True, help="adapter run shipped as mini's default basis")
     ap.add_argument("--extra", action="append", default=[], help="NAME=RUN: another basis for Recipes/paper/weights")
     ap.add_argument("--lora", required=True, help="single-LoRA run, stored as lora-1xR in Recipes/paper/weights")
     args = ap.parse_args()
 
     model = os.path.join(args.base, "model")
-    assert same_tensors(os.path.join(model, "image_encoder", "model.safetensors"),
-                        os.path.join(MINI, "image_encoder", "model.safetensors")), "the image encoder must stay frozen"
+    encoder_file = os.path.join("image_encoder", "model.safetensors")
+    if args.image_encoder:
+        encoder = os.path.join(args.image_encoder, "model", encoder_file)
+        for run in [args.basis] + [spec.split("=", 1)[1] for spec in args.extra]:
+            assert same_tensors(os.path.join(run, "model", encoder_file), encoder), f"{run} used another image encoder"
+        write(load_file(encoder), run_info(args.image_encoder), os.path.join(MINI, encoder_file))
+    else:
+        assert same_tensors(os.path.join(model, encoder_file), os.path.join(MINI, encoder_file)), \
+            "the image encoder must stay frozen"
     base_meta = run_info(args.base)
     write(load_file(os.path.join(model, "transformer", "diffusion_pytorch_model.safetensors")), base_meta,
           os.path.join(MINI, "transformer", "diffusion_pytorch_model.safetensors"))

@@ -36,7 +36,8 @@ def export_model(init_dir, out_dir, transformer, clip, prompt, pooled):
 def main():
     ap = argparse.ArgumentParser()
     ap.add_argument("stage", choices=["base", "basis", "lora"])
-    ap.add_argument("--data", required=True, help="folder written by `lorweb analogies --split seen`")
+    ap.add_argument("--data", action="append", required=True,
+                    help="folder written by `lorweb analogies --split seen`; repeat to train on several")
     ap.add_argument("--init", required=True, help="model folder to start from")
     ap.add_argument("--out", required=True)
     ap.add_argument("--loras", type=int, default=8)
@@ -58,7 +59,7 @@ def main():
     torch.manual_seed(args.seed)
     os.makedirs(args.out, exist_ok=True)
 
-    cells, _ = M.load_split(args.data)
+    cells = torch.cat([M.load_split(folder)[0] for folder in args.data])
     transformer, clip, prompt, pooled = M.load_bundle(args.init)
     prompt, pooled = torch.nn.Parameter(prompt), torch.nn.Parameter(pooled)
     layers = {}
