@@ -29,6 +29,7 @@ final class TrainedMiniParityTests: XCTestCase {
         let layout = ModelBundleLayout(root: try ModelRegistry.folder(for: "mini"))
         XCTAssertTrue(pins.contains(try SHA256.hex(fileAt: layout.transformerWeights)), "regenerate the fixture: \(pins)")
         XCTAssertTrue(pins.contains(try SHA256.hex(fileAt: layout.basisWeights)), "regenerate the fixture: \(pins)")
+        XCTAssertTrue(pins.contains(try SHA256.hex(fileAt: layout.imageEncoderWeights)), "regenerate the fixture: \(pins)")
     }
 
     func testWholeAnalogiesMatchPyTorch() throws {

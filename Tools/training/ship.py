@@ -73,17 +73,21 @@ def main():
 
     model = os.path.join(args.base, "model")
     encoder_file = os.path.join("image_encoder", "model.safetensors")
+    transformer_file = os.path.join("transformer", "diffusion_pytorch_model.safetensors")
+    adapter_runs = [args.basis, args.lora] + [spec.split("=", 1)[1] for spec in args.extra]
+    for run in adapter_runs:
+        assert same_tensors(os.path.join(run, "model", transformer_file), os.path.join(model, transformer_file)), \
+            f"{run} was trained on another base"
     if args.image_encoder:
         encoder = os.path.join(args.image_encoder, "model", encoder_file)
-        for run in [args.basis] + [spec.split("=", 1)[1] for spec in args.extra]:
+        for run in [r for r in adapter_runs if r != args.lora]:  # the single LoRA reads no query
             assert same_tensors(os.path.join(run, "model", encoder_file), encoder), f"{run} used another image encoder"
         write(load_file(encoder), run_info(args.image_encoder), os.path.join(MINI, encoder_file))
     else:
         assert same_tensors(os.path.join(model, encoder_file), os.path.join(MINI, encoder_file)), \
             "the image encoder must stay frozen"
     base_meta = run_info(args.base)
-    write(load_file(os.path.join(model, "transformer", "diffusion_pytorch_model.safetensors")), base_meta,
-          os.path.join(MINI, "transformer", "diffusion_pytorch_model.safetensors"))
+    write(load_file(os.path.join(model, transformer_file)), base_meta, os.path.join(MINI, transformer_file))
     write(load_file(os.path.join(model, "null_prompt.safetensors")), base_meta, os.path.join(MINI, "null_prompt.safetensors"))
     write(load_file(os.path.join(args.basis, "model", "adapter.safetensors")), run_info(args.basis),
           os.path.join(MINI, "basis.safetensors"))

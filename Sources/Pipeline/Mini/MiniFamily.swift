@@ -8,8 +8,8 @@
 //   projection 32; query mode cat-aa'b (96 dims);
 // - LoRA basis: 8 LoRAs of rank 4 on every Linear inside the blocks, keys of 32 dims.
 // This file writes the deterministic initialisation (`lorweb mini-init`, registry name "mini-init"); the shipped
-// weights were trained from it (Tools/training: base transformer and null prompt, then the basis; the image
-// encoder stays as initialised, frozen as in the paper).
+// weights were trained from it (Tools/training: base transformer and null prompt; the image encoder pretrained
+// label-free on analogy pairs, standing in for CLIP's pretraining; then the basis with both frozen, as in the paper).
 import Formats
 import Foundation
 import Models
