@@ -39,6 +39,11 @@ def load_split(folder):
     return torch.from_numpy(np.stack(cells)), families
 
 
+def load_cells(folders):
+    """Several `lorweb analogies` folders -> one uint8 tensor [N, 4, 3, 32, 32] (training data; families dropped)."""
+    return torch.cat([load_split(folder)[0] for folder in folders])
+
+
 def signed(u8):
     """PixelConversion.signedFloat: (u / 255) * 2 - 1 in f32."""
     return (u8.float() / 255.0) * 2.0 - 1.0
@@ -104,7 +109,7 @@ def image_embeds(clip, cells_u8):
 
 
 def clip_query(clip, a, ap, b):
-    """cat-aa'b query [B, 96] from u8 cells (32 px: resize and crop are no-ops; /255; OpenAI mean/std)."""
+    """cat-aa'b query [B, 96]: the image_embeds of a, a' and b side by side."""
     e = image_embeds(clip, torch.cat([a, ap, b], dim=0))
     n = a.shape[0]
     return torch.cat([e[:n], e[n:2 * n], e[2 * n:]], dim=1)

@@ -37,7 +37,7 @@ def transformation_loss(clip, batch, temperature):
 
 def main():
     ap = argparse.ArgumentParser()
-    ap.add_argument("--data", required=True)
+    ap.add_argument("--data", action="append", required=True, help="`lorweb analogies` folder; repeat for several")
     ap.add_argument("--init", required=True, help="model folder whose transformer and prompt are kept")
     ap.add_argument("--out", required=True)
     ap.add_argument("--batch", type=int, default=64)
@@ -50,7 +50,7 @@ def main():
     torch.set_num_threads(args.threads)
     torch.manual_seed(args.seed)
     os.makedirs(args.out, exist_ok=True)
-    cells, _ = M.load_split(args.data)
+    cells = M.load_cells(args.data)
     transformer, clip, prompt, pooled = M.load_bundle(args.init)
     opt = torch.optim.AdamW(clip.parameters(), lr=args.lr, weight_decay=0.0)
     gen = torch.Generator().manual_seed(args.seed)

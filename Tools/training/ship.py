@@ -32,7 +32,7 @@ def run_info(run):
     with open(os.path.join(run, "log.json")) as f:
         log = json.load(f)
     a = log["args"]
-    data = a["data"] if isinstance(a["data"], list) else [a["data"]]  # older runs took one folder
+    data = a["data"] if isinstance(a["data"], list) else [a["data"]]  # runs before `--data` repeated logged one folder
     info = {"family": "mini", "stage": a.get("stage", log.get("stage")), "steps": log["step"], "batch": a["batch"],
             "lr": a["lr"], "train_seed": a["seed"], "data": "+".join(os.path.basename(d.rstrip("/")) for d in data)}
     if info["stage"] != "encoder":
@@ -42,8 +42,7 @@ def run_info(run):
     return {"lorweb_training": json.dumps(info, sort_keys=True)}
 
 
-def same_tensors(p, q):
-    a, b = load_file(p), load_file(q)
+def same_tensors(a, b):
     return a.keys() == b.keys() and all(torch.equal(a[k], b[k]) for k in a)
 
 
@@ -74,20 +73,22 @@ def main():
     model = os.path.join(args.base, "model")
     encoder_file = os.path.join("image_encoder", "model.safetensors")
     transformer_file = os.path.join("transformer", "diffusion_pytorch_model.safetensors")
-    adapter_runs = [args.basis, args.lora] + [spec.split("=", 1)[1] for spec in args.extra]
-    for run in adapter_runs:
-        assert same_tensors(os.path.join(run, "model", transformer_file), os.path.join(model, transformer_file)), \
+    transformer = load_file(os.path.join(model, transformer_file))
+    basis_runs = [args.basis] + [spec.split("=", 1)[1] for spec in args.extra]
+    for run in basis_runs + [args.lora]:
+        assert same_tensors(load_file(os.path.join(run, "model", transformer_file)), transformer), \
             f"{run} was trained on another base"
     if args.image_encoder:
-        encoder = os.path.join(args.image_encoder, "model", encoder_file)
-        for run in [r for r in adapter_runs if r != args.lora]:  # the single LoRA reads no query
-            assert same_tensors(os.path.join(run, "model", encoder_file), encoder), f"{run} used another image encoder"
-        write(load_file(encoder), run_info(args.image_encoder), os.path.join(MINI, encoder_file))
+        encoder = load_file(os.path.join(args.image_encoder, "model", encoder_file))
+        for run in basis_runs:  # the single LoRA reads no query
+            assert same_tensors(load_file(os.path.join(run, "model", encoder_file)), encoder), \
+                f"{run} used another image encoder"
+        write(encoder, run_info(args.image_encoder), os.path.join(MINI, encoder_file))
     else:
-        assert same_tensors(os.path.join(model, encoder_file), os.path.join(MINI, encoder_file)), \
+        assert same_tensors(load_file(os.path.join(model, encoder_file)), load_file(os.path.join(MINI, encoder_file))), \
             "the image encoder must stay frozen"
     base_meta = run_info(args.base)
-    write(load_file(os.path.join(model, transformer_file)), base_meta, os.path.join(MINI, transformer_file))
+    write(transformer, base_meta, os.path.join(MINI, transformer_file))
     write(load_file(os.path.join(model, "null_prompt.safetensors")), base_meta, os.path.join(MINI, "null_prompt.safetensors"))
     write(load_file(os.path.join(args.basis, "model", "adapter.safetensors")), run_info(args.basis),
           os.path.join(MINI, "basis.safetensors"))
