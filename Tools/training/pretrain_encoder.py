@@ -24,15 +24,25 @@ import mini_torch as M
 from train import export_model
 
 
-def transformation_loss(clip, batch, temperature):
+def transformation_loss(clip, batch, temperature, family=None):
+    """InfoNCE between the halves of each analogy; with `family` (ids [n]), supervised contrastive instead: every
+    half of every analogy of the same family is a positive, so same-family analogies stop being negatives."""
     a, ap, b, bp = (batch[:, i] for i in range(4))
     n = a.shape[0]
     e = M.image_embeds(clip, torch.cat([a, ap, b, bp]))
     u = F.normalize(e[n:2 * n] - e[:n], dim=1)
     w = F.normalize(e[3 * n:] - e[2 * n:3 * n], dim=1)
-    logits = u @ w.T / temperature
-    labels = torch.arange(n)
-    return 0.5 * (F.cross_entropy(logits, labels) + F.cross_entropy(logits.T, labels))
+    if family is None:
+        logits = u @ w.T / temperature
+        labels = torch.arange(n)
+        return 0.5 * (F.cross_entropy(logits, labels) + F.cross_entropy(logits.T, labels))
+    z = torch.cat([u, w])
+    ids = torch.cat([family, family])
+    self_mask = torch.eye(2 * n, dtype=torch.bool)
+    logits = (z @ z.T / temperature).masked_fill(self_mask, float("-inf"))
+    positive = (ids[:, None] == ids[None, :]) & ~self_mask
+    log_prob = logits.log_softmax(dim=1).masked_fill(self_mask, 0.0)
+    return -((log_prob * positive).sum(1) / positive.sum(1)).mean()
 
 
 def main():
@@ -46,11 +56,16 @@ def main():
     ap.add_argument("--steps", type=int, default=1000)
     ap.add_argument("--seed", type=int, default=0)
     ap.add_argument("--threads", type=int, default=1)
+    ap.add_argument("--labels", action="store_true",
+                    help="supervised contrastive on the seen families' names (a deviation: the paper's CLIP never saw them)")
     args = ap.parse_args()
     torch.set_num_threads(args.threads)
     torch.manual_seed(args.seed)
     os.makedirs(args.out, exist_ok=True)
-    cells = M.load_cells(args.data)
+    splits = [M.load_split(folder) for folder in args.data]
+    cells = torch.cat([c for c, _ in splits])
+    names = [f for _, families in splits for f in families]
+    family = torch.tensor([sorted(set(names)).index(f) for f in names])
     transformer, clip, prompt, pooled = M.load_bundle(args.init)
     opt = torch.optim.AdamW(clip.parameters(), lr=args.lr, weight_decay=0.0)
     gen = torch.Generator().manual_seed(args.seed)
@@ -65,8 +80,8 @@ def main():
         t0 = time.time()
         for group in opt.param_groups:
             group["lr"] = args.lr * (1 - state["step"] / args.steps)
-        batch = cells[torch.randint(len(cells), (args.batch,), generator=gen)]
-        loss = transformation_loss(clip, batch, args.temperature)
+        idx = torch.randint(len(cells), (args.batch,), generator=gen)
+        loss = transformation_loss(clip, cells[idx], args.temperature, family[idx] if args.labels else None)
         opt.zero_grad(set_to_none=True)
         loss.backward()
         torch.nn.utils.clip_grad_norm_(clip.parameters(), 1.0)

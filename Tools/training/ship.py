@@ -37,6 +37,8 @@ def run_info(run):
             "lr": a["lr"], "train_seed": a["seed"], "data": "+".join(os.path.basename(d.rstrip("/")) for d in data)}
     if info["stage"] != "encoder":
         info["loss"] = a.get("loss", "grid")
+    elif a.get("labels"):
+        info["labels"] = "family"
     # One metadata key: safetensors writes its metadata map in hash order, so several keys would make a rerun
     # write different bytes for the same tensors (and break the SHA-256 pins).
     return {"lorweb_training": json.dumps(info, sort_keys=True)}
