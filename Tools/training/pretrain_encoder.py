@@ -1,14 +1,15 @@
-"""Pretrain the `mini` image encoder so that its embeddings describe transformations, label-free.
+"""Pretrain the `mini` image encoder so that its embeddings describe transformations.
 
 The paper's query comes from a pretrained CLIP, frozen. `mini` has no pretrained CLIP, and its random
 initialisation tells the transformations apart barely above chance (linear probe of the 96-d query: 19 % on 13
 seen families, chance 8 %; RESULTS.md), so the basis cannot pick LoRAs per analogy. This stage stands in for
-CLIP's pretraining (the shipped encoder comes from it): contrastive (InfoNCE) between the two halves of each
-analogy, d(a → a') = f(a') − f(a) and d(b → b') = f(b') − f(b), other analogies in the batch as negatives.
-It uses no family labels; the data are the seen families only, like every other stage. The encoder is frozen
-afterwards, as in the paper.
+CLIP's pretraining, on the two halves of each analogy, d(a → a') = f(a') − f(a) and d(b → b') = f(b') − f(b):
+label-free by default (InfoNCE, the other analogies of the batch as negatives), or with --labels supervised
+contrastive on the seen families' names (a deviation: CLIP never saw these families). The shipped encoder is
+3000 label-free steps, then 6000 with --labels. The data are the seen families only, like every other stage;
+the encoder is frozen afterwards, as in the paper.
 
-  python pretrain_encoder.py --data DATA --init RUN/base/model --out RUN/encoder --steps 1000
+  python pretrain_encoder.py --data DATA --init RUN/base/model --out RUN/encoder --steps 1000 [--labels]
 
 Writes OUT/model (the --init model folder with the new image encoder) and OUT/log.json; resumable.
 """
