@@ -40,8 +40,9 @@ def load_split(folder):
 
 
 def load_cells(folders):
-    """Several `lorweb analogies` folders -> one uint8 tensor [N, 4, 3, 32, 32] (training data; families dropped)."""
-    return torch.cat([load_split(folder)[0] for folder in folders])
+    """Several `lorweb analogies` folders -> (uint8 tensor [N, 4, 3, 32, 32], family names), in folder order."""
+    splits = [load_split(folder) for folder in folders]
+    return torch.cat([cells for cells, _ in splits]), [f for _, families in splits for f in families]
 
 
 def signed(u8):

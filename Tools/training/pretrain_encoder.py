@@ -63,10 +63,9 @@ def main():
     torch.set_num_threads(args.threads)
     torch.manual_seed(args.seed)
     os.makedirs(args.out, exist_ok=True)
-    splits = [M.load_split(folder) for folder in args.data]
-    cells = torch.cat([c for c, _ in splits])
-    names = [f for _, families in splits for f in families]
-    family = torch.tensor([sorted(set(names)).index(f) for f in names])
+    cells, names = M.load_cells(args.data)
+    vocabulary = {name: i for i, name in enumerate(sorted(set(names)))}
+    family = torch.tensor([vocabulary[name] for name in names])
     transformer, clip, prompt, pooled = M.load_bundle(args.init)
     opt = torch.optim.AdamW(clip.parameters(), lr=args.lr, weight_decay=0.0)
     gen = torch.Generator().manual_seed(args.seed)

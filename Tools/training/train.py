@@ -59,7 +59,7 @@ def main():
     torch.manual_seed(args.seed)
     os.makedirs(args.out, exist_ok=True)
 
-    cells = M.load_cells(args.data)
+    cells, _ = M.load_cells(args.data)
     transformer, clip, prompt, pooled = M.load_bundle(args.init)
     prompt, pooled = torch.nn.Parameter(prompt), torch.nn.Parameter(pooled)
     layers = {}

@@ -9,7 +9,8 @@
 // - LoRA basis: 8 LoRAs of rank 4 on every Linear inside the blocks, keys of 32 dims.
 // This file writes the deterministic initialisation (`lorweb mini-init`, registry name "mini-init"); the shipped
 // weights were trained from it (Tools/training: base transformer and null prompt; the image encoder pretrained
-// label-free on analogy pairs, standing in for CLIP's pretraining; then the basis with both frozen, as in the paper).
+// contrastively on analogy pairs, label-free then with the seen families' names, standing in for CLIP's
+// pretraining; then the basis with both frozen, as in the paper).
 import Formats
 import Foundation
 import Models
