@@ -3,9 +3,10 @@
   python identity_split.py --source DATA/train_seen_s1 --out DATA/ident_s1
 
 Only a manifest is written; it points at the source folder's a and b images (relative paths), so nothing is
-copied and the family of every sample is "identity". Used as extra base-training data: an editing model must
-reproduce the cell it is given wherever the analogy changes nothing, and the base trained on edits alone did not
-(RESULTS.md, "Diagnostics after the eighth run").
+copied and the family of every sample is "identity". Used as extra training data for base leg 5 and the
+adapters (an editing model must reproduce the cell it is given wherever the analogy changes nothing, and the
+base trained on edits alone did not; RESULTS.md, "Diagnostics after the eighth run", "Ninth run"), and, made
+from a held-out folder, to measure that copy fidelity with `evaluate.py --split identity=OUT`.
 """
 import argparse
 import json
