@@ -19,7 +19,8 @@ public enum ModelRegistry {
     public static func folder(for nameOrPath: String) throws -> String {
         if nameOrPath.contains("/") || isModelFolder(nameOrPath) {
             guard isModelFolder(nameOrPath) else {
-                throw PipelineError.invalid("'\(nameOrPath)' is not a model folder (no lorweb_model.json in it)")
+                throw FormatError(path: ModelBundleLayout(root: nameOrPath).bundleConfig,
+                                  "missing: '\(nameOrPath)' is not a model folder (README \"Model formats\" lists what one holds)")
             }
             return nameOrPath
         }
@@ -29,6 +30,11 @@ public enum ModelRegistry {
         }
         if nameOrPath == "mini" { return try miniFolder() }
         if nameOrPath == "mini-init" { return try miniInitFolder() }
+        var isDirectory: ObjCBool = false
+        if FileManager.default.fileExists(atPath: nameOrPath, isDirectory: &isDirectory), isDirectory.boolValue {
+            throw FormatError(path: ModelBundleLayout(root: nameOrPath).bundleConfig,
+                              "missing: the folder '\(nameOrPath)' is not a model folder (README \"Model formats\" lists what one holds)")
+        }
         throw PipelineError.invalid("unknown model '\(nameOrPath)': known models are \(names.joined(separator: ", ")), "
             + "or give a model folder path")
     }

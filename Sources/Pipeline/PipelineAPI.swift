@@ -99,8 +99,12 @@ public final class LoadedModel: @unchecked Sendable {
         guard FileManager.default.fileExists(atPath: layout.bundleConfig) else {
             throw PipelineError.invalid("'\(folder)' is not a model folder: \(layout.bundleConfig) is missing")
         }
-        let config = try JSONDecoder().decode(ModelBundleConfig.self,
-                                              from: Data(contentsOf: URL(fileURLWithPath: layout.bundleConfig)))
+        let config: ModelBundleConfig
+        do {
+            config = try JSONDecoder().decode(ModelBundleConfig.self, from: Data(contentsOf: URL(fileURLWithPath: layout.bundleConfig)))
+        } catch {
+            throw FormatError(path: layout.bundleConfig, "not a usable model config: " + (SystemErrorText.cause(of: error) ?? "\(error)"))
+        }
         guard config.family == "mini" else {
             throw PipelineError.invalid("model family '\(config.family)' needs a VAE, which this build does not have yet")
         }

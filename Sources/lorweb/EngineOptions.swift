@@ -8,7 +8,8 @@ struct EngineOptions: ParsableArguments {
     @Option(help: "Where to compute: cpu, vulkan or vulkan:N (`lorweb devices` lists them; outputs are identical on every device).")
     var device = "cpu"
 
-    @Option(help: "Worker threads (outputs do not depend on it).")
+    // .unconditional: `--threads -1` is read as a (wrong) value and gets validate()'s message, not "missing value".
+    @Option(parsing: .unconditional, help: "Worker threads, 1 to 256 (outputs do not depend on it).")
     var threads: Int = max(1, min(ProcessInfo.processInfo.activeProcessorCount, 16))
 
     @Flag(help: "Print only errors and `show` output: no progress bars, no notes.")
@@ -21,7 +22,7 @@ struct EngineOptions: ParsableArguments {
     var cacheDirectory = ".lorweb-cache"
 
     func validate() throws {
-        guard threads >= 1 && threads <= 256 else { throw ValidationError("--threads must be from 1 to 256") }
+        guard threads >= 1 && threads <= 256 else { throw ValidationError("--threads must be a whole number from 1 to 256, got \(threads)") }
         do { _ = try ExecutionContext.vulkanIndex(of: device) } catch { throw ValidationError("--device: \(error)") }
     }
 

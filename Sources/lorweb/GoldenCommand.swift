@@ -12,7 +12,7 @@ struct GoldenCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "golden",
         abstract: "Re-render the golden recipes and compare bytes (check), or rewrite them (update).",
-        discussion: "check exits 4 when any output differs or is missing. update prints what changed.")
+        discussion: "check exits 4 when any output differs or is missing, or when the manifest lists none (66 when there is no manifest). update prints what changed.")
 
     @Argument(help: "check or update.")
     var action: GoldenAction
@@ -30,7 +30,16 @@ struct GoldenCommand: ParsableCommand {
         let suite = GoldenSuite(root: root)
         switch action {
         case .check:
+            // A check that compares nothing must not pass: CI would stay green with no goldens at all.
+            guard FileManager.default.fileExists(atPath: suite.manifestPath) else {
+                throw RecipeFailure(Diagnostic("no golden manifest at \(suite.manifestPath) (`lorweb golden update --root \(root)` writes one)",
+                                               at: nil, category: .missingInput))
+            }
             let results = try suite.check(options: options)
+            if results.isEmpty {
+                FileHandle.standardError.write(Data("\(suite.manifestPath) lists no golden outputs for backend '\(options.execution.provenanceBackend)': nothing was checked\n".utf8))
+                throw CommandExit(code: ExitCodes.goldenMismatch)
+            }
             var failed = 0
             for result in results {
                 switch result.status {

@@ -14,8 +14,12 @@ final class LineEditor {
 
     init() {
         interactive = isatty(STDIN_FILENO) == 1
-        historyPath = (ProcessInfo.processInfo.environment["HOME"] ?? ".") + "/.lorweb_history"
+        historyPath = Self.historyPath(environment: ProcessInfo.processInfo.environment)
         guard interactive else { return }
+        // append_history only appends to an existing file: create it first (write_history makes an empty one).
+        if !FileManager.default.fileExists(atPath: historyPath), write_history(historyPath) != 0 {
+            FileHandle.standardError.write(Data("note: history is not saved: cannot create \(historyPath)\n".utf8))
+        }
         _ = read_history(historyPath)
         // Primes belong to names (a', b'): not word breaks.
         lorweb_rl_install_completer({ text, start, _ in
@@ -34,6 +38,12 @@ final class LineEditor {
                 return strdup(completionMatches[completionIndex])
             }
         }, " \t\n\"[],=:")
+    }
+
+    /// `LORWEB_HISTORY`, else `~/.lorweb_history`.
+    static func historyPath(environment: [String: String]) -> String {
+        if let path = environment["LORWEB_HISTORY"], !path.isEmpty { return path }
+        return (environment["HOME"] ?? ".") + "/.lorweb_history"
     }
 
     /// The next line, or nil at end of input.

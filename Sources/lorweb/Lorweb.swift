@@ -1,5 +1,6 @@
 // The `lorweb` command: subcommands, and a main that maps every failure to a documented exit code.
 import ArgumentParser
+import Formats
 import Foundation
 import RecipeEngine
 import TensorCore
@@ -23,10 +24,16 @@ enum Main {
             try command.run()
             Foundation.exit(ExitCodes.ok)
         } catch let failure as RecipeFailure {
+            ProgressBar.endLine()
             FileHandle.standardError.write(Data((failure.description + "\n").utf8))
             Foundation.exit(ExitCodes.code(for: failure))
         } catch let exit as CommandExit {
             Foundation.exit(exit.code)
+        } catch let error where SystemErrorText.describe(error) != nil {
+            // Foundation's file errors, as "path: cause" rather than NSCocoaErrorDomain's dump.
+            ProgressBar.endLine()
+            FileHandle.standardError.write(Data(("error: " + SystemErrorText.message(for: error) + "\n").utf8))
+            Foundation.exit(ExitCodes.runtimeFailure)
         } catch {
             let code = Lorweb.exitCode(for: error)
             if code == .success {

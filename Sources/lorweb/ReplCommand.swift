@@ -1,6 +1,7 @@
 // lorweb repl: the recipe language, line by line, with meta-commands. Ctrl-C stops the running step
 // and keeps the session.
 import ArgumentParser
+import Formats
 import Foundation
 import RecipeEngine
 
@@ -10,9 +11,14 @@ enum MetaCommand: Equatable {
     case steps
     case show(String)
     case vars
+    case deps(String)
+    case unbind(String, force: Bool)
+    case reset
     case save(String)
     case load(String)
     case quit
+    /// A known command without the argument it needs: the text says what to type.
+    case incomplete(String)
     case unknown(String)
 
     /// nil when the line is recipe text.
@@ -21,19 +27,38 @@ enum MetaCommand: Equatable {
         guard trimmed.hasPrefix(":") else { return nil }
         let parts = trimmed.dropFirst().split(separator: " ", maxSplits: 1).map(String.init)
         let argument = parts.count > 1 ? parts[1].trimmingCharacters(in: .whitespaces) : ""
-        switch parts.first ?? "" {
+        let command = parts.first ?? ""
+        if let usage = usages[command], argument.isEmpty { return .incomplete(usage) }
+        switch command {
         case "help", "h", "?": return .help(argument.isEmpty ? nil : argument)
         case "steps": return .steps
-        case "show" where !argument.isEmpty: return .show(argument)
+        case "show": return .show(argument)
         case "vars": return .vars
-        case "save" where !argument.isEmpty: return .save(argument)
-        case "load" where !argument.isEmpty: return .load(argument)
+        case "deps": return .deps(argument)
+        case "unbind":
+            let words = argument.split(separator: " ").map(String.init)
+            let force = words.contains("--force")
+            let names = words.filter { $0 != "--force" }
+            guard names.count == 1 else { return .incomplete(usages["unbind"]!) }
+            return .unbind(names[0], force: force)
+        case "reset": return .reset
+        case "save": return .save(argument)
+        case "load": return .load(argument)
         case "quit", "q", "exit": return .quit
         default: return .unknown(trimmed)
         }
     }
 
-    static let names = [":help", ":steps", ":show", ":vars", ":save", ":load", ":quit"]
+    /// Commands that need an argument, and what to say when it is missing.
+    static let usages = [
+        "show": ":show needs a name, e.g. `:show b'` (`:vars` lists the names)",
+        "deps": ":deps needs a name, e.g. `:deps q`",
+        "unbind": ":unbind needs one name, e.g. `:unbind q` (`:unbind q --force` also removes what depends on q)",
+        "save": ":save needs a file, e.g. `:save session.recipe`",
+        "load": ":load needs a recipe file, e.g. `:load Recipes/quickstart.recipe`",
+    ]
+
+    static let names = [":help", ":steps", ":show", ":vars", ":deps", ":unbind", ":reset", ":save", ":load", ":quit"]
 }
 
 struct ReplCommand: ParsableCommand {
@@ -41,9 +66,11 @@ struct ReplCommand: ParsableCommand {
         commandName: "repl",
         abstract: "Interactive recipes: type steps line by line; :help lists the commands.",
         discussion: """
-            Meta-commands: :help [step], :steps, :show NAME, :vars, :save FILE.recipe, :load FILE.recipe, :quit. \
-            Ctrl-C stops the running step and keeps the session. When stdin is not a terminal, lines are read \
-            plainly and no prompt is printed.
+            Meta-commands: :help [step], :steps, :show NAME, :vars, :deps NAME, :unbind NAME [--force], :reset, \
+            :save FILE.recipe, :load FILE.recipe, :quit. Binding a name again replaces its definition and \
+            recomputes everything that depends on it. Ctrl-C stops the running step and keeps the session. \
+            When stdin is not a terminal, lines are read plainly and no prompt is printed. History: \
+            ~/.lorweb_history (LORWEB_HISTORY=path moves it).
             """)
 
     @Option(name: .customLong("out-dir"), help: "Folder that relative save paths resolve against.")
@@ -74,7 +101,7 @@ struct ReplCommand: ParsableCommand {
                 printError(failure.category == .interrupted ? "interrupted; the session is kept" : failure.description)
             } catch {
                 hadError = true
-                printError("\(error)")
+                printError(SystemErrorText.message(for: error))
             }
         }
         editor.close()
@@ -91,10 +118,14 @@ struct ReplCommand: ParsableCommand {
         case .help(nil):
             print("""
                 Type recipe lines: `name = step args... key: value`, `show name`, `save name "file.png"`.
+                Binding a name again replaces its definition; what depends on it is recomputed at once.
                 :help STEP    one step in full         :steps       all steps
                 :show NAME    describe a value         :vars        bound names and types
+                :deps NAME    what NAME uses and what uses it
+                :unbind NAME  remove a binding (--force: and everything that depends on it)
+                :reset        start an empty session
                 :save FILE    write the session as a recipe
-                :load FILE    run a recipe into the session
+                :load FILE    run a recipe into the session (its names replace the session's)
                 :quit         leave (Ctrl-D too)
                 """)
         case .help(let name?):
@@ -109,11 +140,27 @@ struct ReplCommand: ParsableCommand {
             print(try session.describe(name))
         case .vars:
             for v in session.variables() { print("\(v.name): \(v.type)\(v.computed ? "" : " (not computed)")") }
+        case .deps(let name):
+            let deps = try session.dependencies(of: name)
+            print("\(name) uses: \(deps.uses.isEmpty ? "nothing" : deps.uses.joined(separator: ", "))")
+            var users = deps.usedBy
+            if !deps.outputLines.isEmpty { users += deps.outputLines.map { "`\($0)`" } }
+            print("used by: \(users.isEmpty ? "nothing" : users.joined(separator: ", "))")
+        case .unbind(let name, let force):
+            let removed = try session.unbind(name, cascade: force)
+            let others = removed.filter { $0 != name }
+            print("unbound \(name)" + (others.isEmpty ? "" : " and its dependents \(others.joined(separator: ", "))"))
+        case .reset:
+            session.reset()
+            print("the session is empty")
         case .save(let path):
-            try session.save(to: path)
-            print("saved \(session.statements.count) lines to \(path)")
+            let rewritten = try session.save(to: path)
+            print("saved \(session.statements.count) lines to \(path)"
+                  + (rewritten == 0 ? "" : " (re-ran \(rewritten) save line\(rewritten == 1 ? "" : "s") so their files carry this recipe)"))
         case .load(let path):
             try session.load(path: path)
+        case .incomplete(let usage):
+            throw RecipeFailure(Diagnostic(usage, at: nil))
         case .unknown(let text):
             throw RecipeFailure(Diagnostic("unknown command '\(text)' (:help lists the commands)", at: nil))
         }
@@ -121,6 +168,7 @@ struct ReplCommand: ParsableCommand {
     }
 
     private func printError(_ text: String) {
+        ProgressBar.endLine()
         FileHandle.standardError.write(Data((text + "\n").utf8))
     }
 }

@@ -4,6 +4,7 @@
 // id from their binding name and broadcast index; costly deterministic steps go through the cache.
 import Formats
 import Foundation
+import Models
 import Numerics
 import Pipeline
 
@@ -92,6 +93,23 @@ public final class Evaluator {
     /// Drops computed values (the REPL rolls back a failed line).
     public func forget(_ names: [String]) {
         for name in names { memo[name] = nil }
+    }
+
+    /// Removes and returns the computed values of `names` (the REPL recomputes them after a rebinding
+    /// and puts them back with `restore` if that fails).
+    public func take(_ names: [String]) -> [String: Evaluated] {
+        var taken: [String: Evaluated] = [:]
+        for name in names { taken[name] = memo.removeValue(forKey: name) }
+        return taken
+    }
+
+    public func restore(_ values: [String: Evaluated]) {
+        memo.merge(values) { _, restored in restored }
+    }
+
+    /// Input files are hashed once per run; a REPL line may follow an edit of the file on disk.
+    public func forgetFileHashes() {
+        fileHashes = [:]
     }
 
     /// `show`'s text for a value: one line, plus a preview PNG for images when enabled.
@@ -295,7 +313,19 @@ public final class Evaluator {
         case StepError.cancelled, PipelineError.cancelled:
             return RecipeFailure(Diagnostic("interrupted", at: span, category: .interrupted))
         default:
-            return failure("'\(resolved.step.name)' failed: \(error)", at: span)
+            // A file the step reads that exists but cannot be used (corrupt PNG or safetensors, a model
+            // folder without its files) is an input problem like a missing file: exit 66, not 1.
+            let category: DiagnosticCategory = resolved.step.readsFiles && Self.isUnusableInput(error) ? .missingInput : .runtime
+            return RecipeFailure(Diagnostic("'\(resolved.step.name)' failed: \(SystemErrorText.message(for: error))",
+                                            at: span, category: category))
+        }
+    }
+
+    private static func isUnusableInput(_ error: Error) -> Bool {
+        switch error {
+        case is FormatError, is DecodingError: return true
+        case ModelError.config, ModelError.weights: return true
+        default: return SystemErrorText.describe(error) != nil
         }
     }
 

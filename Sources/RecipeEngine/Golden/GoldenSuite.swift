@@ -47,8 +47,13 @@ public struct GoldenSuite {
     /// Renders one golden recipe into `outputDirectory`; returns the files written (relative paths).
     public func render(_ recipe: String, into outputDirectory: String, options: RunOptions) throws -> [String] {
         let path = Paths.join(root, recipe)
-        guard let text = ProgramLoader.readText(path) else {
+        let text: String
+        switch RecipeText.read(path) {
+        case .success(let read): text = read
+        case .failure(.missing):
             throw RecipeFailure(Diagnostic("golden recipe not found: \(path)", at: nil, category: .missingInput))
+        case .failure(.notText(let reason)):
+            throw RecipeFailure(Diagnostic("golden recipe \(path): \(reason)", at: nil))
         }
         var options = options
         options.outputDirectory = outputDirectory

@@ -108,7 +108,7 @@ public struct RecipeFailure: Error, Sendable, CustomStringConvertible {
         return .runtime
     }
 
-    public var description: String { diagnostics.map { $0.rendered() }.joined(separator: "\n") }
+    public var description: String { rendered(limit: Self.printedLimit) }
 }
 
 /// Closest candidates by edit distance, for "did you mean" hints.

@@ -8,8 +8,14 @@ public enum ProgramLoader {
     /// Parses `path` and everything it includes. Diagnostics cover all files.
     public static func load(path: String, library: StepLibrary = .standard) -> ([Statement], Diagnostics) {
         var diagnostics = Diagnostics()
-        guard let text = readText(path) else {
+        let text: String
+        switch RecipeText.read(path) {
+        case .success(let read): text = read
+        case .failure(.missing):
             diagnostics.error("cannot read recipe file: \(path)", at: nil, category: .missingInput)
+            return ([], diagnostics)
+        case .failure(.notText(let reason)):
+            diagnostics.error("\(path): \(reason)", at: nil)
             return ([], diagnostics)
         }
         let file = SourceFile(name: path, text: text, directory: Paths.directory(of: path))
@@ -43,8 +49,14 @@ public enum ProgramLoader {
                 diagnostics.error("include cycle: \(file.name) includes \(path), which is already being read", at: pathToken.span)
                 continue
             }
-            guard let text = readText(path) else {
+            let text: String
+            switch RecipeText.read(path) {
+            case .success(let read): text = read
+            case .failure(.missing):
                 diagnostics.error("file not found: \(path)", at: pathToken.span, category: .missingInput)
+                continue
+            case .failure(.notText(let reason)):
+                diagnostics.error("cannot include \(path): \(reason)", at: pathToken.span)
                 continue
             }
             let included = SourceFile(name: path, text: text, directory: Paths.directory(of: path))
@@ -65,7 +77,7 @@ public enum ProgramLoader {
                 let (tokens, scanDiagnostics) = scanner.scan()
                 diagnostics.merge(scanDiagnostics)
                 guard tokens.count == 3, tokens[0].kind == .number, UInt64(tokens[0].lexeme) != nil else {
-                    diagnostics.error("--set seed=N needs a whole number, got '\(text)'", at: nil)
+                    diagnostics.error("--set seed=N needs a whole number from 0 to \(UInt64.max), got '\(text)'", at: nil)
                     continue
                 }
                 let keyword = Token(kind: .identifier, lexeme: "seed", location: tokens[0].location, file: file)
@@ -115,12 +127,5 @@ public enum ProgramLoader {
         case .list(let items, _): return items.allSatisfy(isLiteral)
         case .range(let a, let b, let c, _): return isLiteral(a) && isLiteral(b) && (c.map(isLiteral) ?? true)
         }
-    }
-
-    static func readText(_ path: String) -> String? {
-        var isDirectory: ObjCBool = false
-        guard FileManager.default.fileExists(atPath: path, isDirectory: &isDirectory), !isDirectory.boolValue,
-              let data = FileManager.default.contents(atPath: path) else { return nil }
-        return String(decoding: data, as: UTF8.self)
     }
 }

@@ -113,8 +113,14 @@ enum FigureSteps {
         ],
         result: .number,
         doc: "Compares two images: PSNR in dB or SSIM. A list of kinds gives one number each.",
-        example: "score = metrics b' truth [\"psnr\", \"ssim\"]") { args, _ in
+        example: "score = metrics b' truth [\"psnr\", \"ssim\"]") { args, context in
             let a = try args.image("image"), b = try args.image("reference")
+            guard a.width == b.width, a.height == b.height else {
+                let first = context.argumentNames["image"] ?? "the image", second = context.argumentNames["reference"] ?? "the reference"
+                throw StepError.failed("\(first) is \(a.width)×\(a.height) but \(second) is \(b.width)×\(b.height): metrics compare "
+                    + "images of one size. A sampled b' has the model's cell size, so make the analogy at that size "
+                    + "(`analogy i size: \(a.width)`) or resize one of them (`resize IMAGE \(a.width) \(a.height)`)")
+            }
             do {
                 switch try args.string("kind") {
                 case "ssim": return .number(try ImageMetrics.ssim(a, b))

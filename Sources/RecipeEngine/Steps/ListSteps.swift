@@ -1,7 +1,38 @@
-// Lists: pick elements, transpose rows and columns, average numbers (evaluation tables over many analogies).
+// Lists: pick elements, transpose rows and columns, average numbers (evaluation tables over many analogies),
+// and the two pieces of a cross product (`length`, `repeat`), so params can change the shape of a sweep.
 
 enum ListSteps {
-    static let all: [StepDefinition] = [pick, transpose, mean]
+    static let all: [StepDefinition] = [pick, transpose, mean, length, repeatValue]
+
+    static let length = StepDefinition(
+        "length",
+        parameters: [StepParameter("list", .list(.any), doc: "any list")],
+        result: .integer,
+        doc: "The number of elements of a list.",
+        example: "rows = length strengths") { args, _ in
+            .number(Double(try args.list("list").count))
+        }
+
+    static let repeatValue: StepDefinition = {
+        var step = StepDefinition(
+        "repeat",
+        parameters: [
+            StepParameter("value", .any, doc: "any value; a list is repeated whole"),
+            StepParameter("count", .integer, doc: "how many copies, from 0 to 100000"),
+        ],
+        result: .list(.any),
+        doc: "A list of `count` copies of a value: one row per element for a cross product, e.g. the same seeds for every strength.",
+        example: "seed-rows = repeat seeds 3") { args, _ in
+            let count = try args.int("count")
+            guard (0...Ranges.maxCount).contains(count) else {
+                throw StepError.argument("count", "must be from 0 to \(Ranges.maxCount), got \(count)")
+            }
+            guard let value = args["value"] else { throw StepError.argument("value", "expected a value") }
+            return .list(Array(repeating: value, count: count))
+        }
+        step.refineResult = { types in .list(types["value"] ?? .any) }
+        return step
+    }()
 
     static let pick: StepDefinition = {
         var step = StepDefinition(

@@ -1,4 +1,5 @@
 // The analogy pipeline's steps: load model, load basis, encode pair, blend, sample.
+import Formats
 import Pipeline
 
 enum ModelSteps {
@@ -42,8 +43,18 @@ enum ModelSteps {
         ],
         result: .query,
         doc: "Encodes the analogy a : a' :: b : ? into a query embedding.",
-        example: "q = encode pair model a a' b") { args, _ in
+        example: "q = encode pair model a a' b") { args, context in
             guard case .model(let model)? = args["model"] else { throw StepError.argument("model", "expected a model") }
+            let cell = model.config.cell
+            // The grid resizes every input to the model's cell; never silently (a 37×53 ellipse stretches).
+            for parameter in ["a", "a'", "b"] {
+                let image = try args.image(parameter)
+                guard image.width != cell || image.height != cell else { continue }
+                let what = context.argumentNames[parameter] ?? parameter
+                let aspect = image.width == image.height ? "" : " (the aspect ratio changes)"
+                context.note("warning: \(what) is \(image.width)×\(image.height); the model works on \(cell)×\(cell) cells, "
+                             + "so it is resized to \(cell)×\(cell)\(aspect)")
+            }
             return .query(try AnalogyPipeline.encodePair(model, a: try args.image("a"), aPrime: try args.image("a'"),
                                                          b: try args.image("b")))
         }
@@ -74,9 +85,11 @@ enum ModelSteps {
                           doc: "\"canonical\" (Philox, stream from the binding name), \"torch-cpu\", or a tensor"),
             StepParameter("kernel", .string, positional: false, default: .string("avx2"), choices: ["avx2", "generic"],
                           doc: "torch-cpu noise: which PyTorch CPU kernel to match"),
+            StepParameter("size", .either([.integer, .list(.integer)]), positional: false, default: .nothing,
+                          doc: "b' comes at the model's cell size; N or [width, height] resizes it (Lanczos, Pillow-exact)"),
         ],
         result: .image,
-        doc: "Samples b' for the analogy with the blended LoRA; reports progress and can be cancelled.",
+        doc: "Samples b' for the analogy with the blended LoRA, at the model's cell size unless `size:` asks for another; reports progress and can be cancelled.",
         example: "b' = sample model q mix steps: 20 guidance: 2.5",
         usesRandomness: true, cacheable: true,
         provenanceSummary: { args, seed in
@@ -104,6 +117,29 @@ enum ModelSteps {
             // The callback runs on the sampling thread; StepContext is only read there.
             nonisolated(unsafe) let ctx = context
             options.progress = { done, total in ctx.progress(done, of: total, step: "sample") }
-            return .image(try AnalogyPipeline.sample(model, query: query, mix: mix, options: options))
+            // 0 of N: the front end starts its clock (elapsed time, time left) when sampling starts.
+            guard context.progress(0, of: options.steps, step: "sample") else { throw StepError.cancelled }
+            let bPrime = try AnalogyPipeline.sample(model, query: query, mix: mix, options: options)
+            guard let size = try requestedSize(args) else { return .image(bPrime) }
+            return .image(size == (bPrime.width, bPrime.height)
+                ? bPrime : ImageResize.resize(bPrime, width: size.0, height: size.1, filter: .lanczos))
         }
+
+    /// `size: N` or `size: [width, height]`, each from 1 to 8192; nil when not given.
+    static func requestedSize(_ args: StepArguments) throws -> (Int, Int)? {
+        let sides: [Value]
+        switch args["size"] {
+        case nil: return nil
+        case .list(let items)?: sides = items
+        case let one?: sides = [one, one]
+        }
+        let ints = try sides.map { side -> Int in
+            guard case .number(let x) = side, x == x.rounded(), x >= 1, x <= 8192 else {
+                throw StepError.argument("size", "must be a whole number of pixels from 1 to 8192, or [width, height] of them")
+            }
+            return Int(x)
+        }
+        guard ints.count == 2 else { throw StepError.argument("size", "must be N or [width, height], got \(ints.count) numbers") }
+        return (ints[0], ints[1])
+    }
 }

@@ -95,6 +95,11 @@ public struct StepDefinition: Sendable {
         parameters.first { $0.name == name }
     }
 
+    /// Reads input files or weights: its failures on unusable files are input errors (exit 66).
+    public var readsFiles: Bool {
+        parameters.contains { $0.role == .inputFile || $0.role == .weightsReference }
+    }
+
     /// `sample MODEL QUERY MIX [steps: integer] ...`
     public var signature: String {
         var parts = [name]
