@@ -6,33 +6,10 @@ import RecipeEngine
 import XCTest
 
 final class CommandLineTests: XCTestCase {
-    struct Result {
-        var code: Int32
-        var out: String
-        var err: String
-    }
+    typealias Result = LorwebResult
 
     func lorweb(_ arguments: [String], stdin: String = "", cwd: String? = nil) throws -> Result {
-        guard let binary = TestPaths.binary else {
-            XCTFail("lorweb is not built: run `swift build` (or `make test`, which builds the release binary)")
-            throw CocoaError(.fileNoSuchFile)
-        }
-        let process = Process()
-        process.executableURL = URL(fileURLWithPath: binary)
-        process.arguments = arguments
-        if let cwd { process.currentDirectoryURL = URL(fileURLWithPath: cwd) }
-        let input = Pipe(), output = Pipe(), error = Pipe()
-        process.standardInput = input
-        process.standardOutput = output
-        process.standardError = error
-        try process.run()
-        input.fileHandleForWriting.write(Data(stdin.utf8))
-        try input.fileHandleForWriting.close()
-        let out = output.fileHandleForReading.readDataToEndOfFile()
-        let err = error.fileHandleForReading.readDataToEndOfFile()
-        process.waitUntilExit()
-        return Result(code: process.terminationStatus, out: String(decoding: out, as: UTF8.self),
-                      err: String(decoding: err, as: UTF8.self))
+        try runLorweb(arguments, stdin: stdin, cwd: cwd)
     }
 
     func testReplDrivenThroughAPipe() throws {

@@ -62,3 +62,40 @@ func XCTAssertSameBytes(_ a: [UInt8], _ b: [UInt8], _ message: String = "", file
     let first = zip(a, b).enumerated().first { $0.element.0 != $0.element.1 }?.offset ?? min(a.count, b.count)
     XCTFail("bytes differ (\(a.count) vs \(b.count) bytes, first difference at \(first)) \(message)", file: file, line: line)
 }
+
+/// What one run of the `lorweb` binary printed and returned.
+struct LorwebResult {
+    var code: Int32
+    var out: String
+    var err: String
+}
+
+/// Runs the built `lorweb` binary with `arguments`, feeding `stdin` through a pipe.
+func runLorweb(_ arguments: [String], stdin: String = "", cwd: String? = nil,
+               environment: [String: String]? = nil) throws -> LorwebResult {
+    guard let binary = TestPaths.binary else {
+        XCTFail("lorweb is not built: run `swift build` (or `make test`, which builds the release binary)")
+        throw CocoaError(.fileNoSuchFile)
+    }
+    let process = Process()
+    process.executableURL = URL(fileURLWithPath: binary)
+    process.arguments = arguments
+    if let cwd { process.currentDirectoryURL = URL(fileURLWithPath: cwd) }
+    if let environment { process.environment = ProcessInfo.processInfo.environment.merging(environment) { _, new in new } }
+    let input = Pipe(), output = Pipe(), error = Pipe()
+    process.standardInput = input
+    process.standardOutput = output
+    process.standardError = error
+    try process.run()
+    input.fileHandleForWriting.write(Data(stdin.utf8))
+    try input.fileHandleForWriting.close()
+    // Both pipes are drained at once: a child that fills one while the test waits on the other would hang.
+    nonisolated(unsafe) var err = Data()
+    let errReader = Thread { err = error.fileHandleForReading.readDataToEndOfFile() }
+    errReader.start()
+    let out = output.fileHandleForReading.readDataToEndOfFile()
+    while !errReader.isFinished { Thread.sleep(forTimeInterval: 0.01) }
+    process.waitUntilExit()
+    return LorwebResult(code: process.terminationStatus, out: String(decoding: out, as: UTF8.self),
+                        err: String(decoding: err, as: UTF8.self))
+}
