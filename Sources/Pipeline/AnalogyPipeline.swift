@@ -35,8 +35,8 @@ public enum AnalogyPipeline {
 
     /// The whole sampled 2×2 grid (b' is its bottom-right cell).
     public static func sampleGrid(_ model: LoadedModel, query: Query, mix: Mix?, options: SampleOptions) throws -> RGBImage {
-        guard options.steps >= 1, options.steps <= 1000 else {
-            throw PipelineError.invalid("steps must be between 1 and 1000, got \(options.steps)")
+        guard SampleOptions.stepRange.contains(options.steps) else {
+            throw PipelineError.argument("steps", "must be from \(SampleOptions.stepRange.lowerBound) to \(SampleOptions.stepRange.upperBound), got \(options.steps)")
         }
         let codec = model.codec
         let grid = AnalogyGrid.build(a: query.a, aPrime: query.aPrime, b: query.b, cell: model.config.cell)

@@ -10,11 +10,15 @@ import VulkanBackend
 
 public enum PipelineError: Error, CustomStringConvertible, Equatable {
     case invalid(String)
+    /// An argument outside what the pipeline accepts: its name (as `SampleOptions` and the recipe steps
+    /// spell it, so the recipe layer can point at it) and why.
+    case argument(String, String)
     case cancelled
 
     public var description: String {
         switch self {
         case .invalid(let message): return message
+        case .argument(let name, let message): return "\(name): \(message)"
         case .cancelled: return "cancelled"
         }
     }
@@ -215,6 +219,8 @@ public enum NoiseSource: Sendable {
 }
 
 public struct SampleOptions: Sendable {
+    /// The sampling steps the pipeline accepts.
+    public static let stepRange = 1...1000
     public var steps: Int = 20
     public var guidance: Float = 2.5
     public var noise: NoiseSource = .canonical(seed: 0, stream: 0)

@@ -303,7 +303,7 @@ public final class Evaluator {
         switch error {
         case let failure as RecipeFailure:
             return failure
-        case StepError.argument(let name, let message):
+        case StepError.argument(let name, let message), PipelineError.argument(let name, let message):
             let at = resolved.arguments[name]?.token.span ?? span
             return failure("argument '\(name)' of '\(resolved.step.name)': \(message)", at: at)
         case StepError.failed(let message):

@@ -96,7 +96,7 @@ enum ImageSteps {
         result: .image,
         doc: "Renders a tensor as an image: (x - low) / (high - low), then the project's one float-to-u8 rule.",
         example: "picture = to image n low: -3 high: 3") { args, _ in
-            guard case .tensor(let t)? = args["tensor"] else { throw StepError.argument("tensor", "expected a tensor") }
+            let t = try args.tensor("tensor")
             let lo = Float(try args.number("low")), hi = Float(try args.number("high"))
             guard hi > lo else { throw StepError.argument("high", "must be greater than low") }
             return .image(try render(t, low: lo, high: hi))

@@ -1,14 +1,8 @@
-// Editing a mix: interpolate between two, keep the top k per layer, scale.
-import Numerics
+// Editing a mix: interpolate between two, keep the top k per layer, scale (the arithmetic is Mix's).
 import Pipeline
 
 enum MixSteps {
     static let all: [StepDefinition] = [interpolate, topK, scale]
-
-    static func mix(_ args: StepArguments, _ name: String) throws -> Mix {
-        guard case .mix(let m)? = args[name] else { throw StepError.argument(name, "expected a mix") }
-        return m
-    }
 
     static let interpolate = StepDefinition(
         "interpolate",
@@ -20,22 +14,7 @@ enum MixSteps {
         result: .mix,
         doc: "Linear interpolation of coefficients, (1 - t) * from + t * to, per layer (f32, no FMA).",
         example: "mixes = interpolate mix1 mix2 0..1 step 0.25") { args, _ in
-            let a = try mix(args, "from"), b = try mix(args, "to")
-            guard a.basis.sha256 == b.basis.sha256, a.layers == b.layers,
-                  zip(a.coefficients, b.coefficients).allSatisfy({ $0.count == $1.count }) else {
-                throw StepError.argument("to", "the two mixes are over different bases or layers")
-            }
-            let t = Float(try args.number("t"))
-            let s = 1 - t
-            var out = a
-            for i in out.coefficients.indices {
-                for j in out.coefficients[i].indices {
-                    let left = s * a.coefficients[i][j]
-                    let right = t * b.coefficients[i][j]
-                    out.coefficients[i][j] = left + right
-                }
-            }
-            return .mix(out)
+            .mix(try Mix.interpolate(from: try args.mix("from"), to: try args.mix("to"), t: Float(try args.number("t"))))
         }
 
     static let topK = StepDefinition(
@@ -49,21 +28,7 @@ enum MixSteps {
         result: .mix,
         doc: "Keeps the k largest coefficients of each layer (ties: lower index first) and zeroes the rest.",
         example: "sparse = top-k mix 2") { args, _ in
-            var m = try mix(args, "mix")
-            let k = try args.int("k")
-            guard k >= 1 else { throw StepError.argument("k", "must be at least 1") }
-            let renormalize = try args.bool("renormalize")
-            for i in m.coefficients.indices {
-                let row = m.coefficients[i]
-                let keep = Set(row.indices.sorted { row[$0] > row[$1] || (row[$0] == row[$1] && $0 < $1) }.prefix(k))
-                var kept = row.indices.map { keep.contains($0) ? row[$0] : 0 }
-                if renormalize {
-                    let total = CanonicalSum.sum(kept)
-                    if total != 0 { kept = kept.map { $0 / total } }
-                }
-                m.coefficients[i] = kept
-            }
-            return .mix(m)
+            .mix(try args.mix("mix").keepingTop(try args.int("k"), renormalize: try args.bool("renormalize")))
         }
 
     static let scale = StepDefinition(
@@ -75,9 +40,6 @@ enum MixSteps {
         result: .mix,
         doc: "Multiplies every coefficient by a factor: the strength of the blended LoRA.",
         example: "stronger = scale mix 1.5") { args, _ in
-            var m = try mix(args, "mix")
-            let f = Float(try args.number("factor"))
-            m.coefficients = m.coefficients.map { $0.map { $0 * f } }
-            return .mix(m)
+            .mix(try args.mix("mix").scaled(by: Float(try args.number("factor"))))
         }
 }

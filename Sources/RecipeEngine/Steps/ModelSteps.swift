@@ -29,8 +29,7 @@ enum ModelSteps {
         result: .basis,
         doc: "Loads a basis of LoRAs for a model.",
         example: "basis = load basis \"mini\" model") { args, context in
-            guard case .model(let model)? = args["for"] else { throw StepError.argument("for", "expected a model") }
-            return .basis(try LoadedBasis.load(weightsPath(try args.string("name"), context), for: model))
+            .basis(try LoadedBasis.load(weightsPath(try args.string("name"), context), for: try args.model("for")))
         }
 
     static let encodePair = StepDefinition(
@@ -44,7 +43,7 @@ enum ModelSteps {
         result: .query,
         doc: "Encodes the analogy a : a' :: b : ? into a query embedding.",
         example: "q = encode pair model a a' b") { args, context in
-            guard case .model(let model)? = args["model"] else { throw StepError.argument("model", "expected a model") }
+            let model = try args.model("model")
             let cell = model.config.cell
             // The grid resizes every input to the model's cell; never silently (a 37×53 ellipse stretches).
             for parameter in ["a", "a'", "b"] {
@@ -68,9 +67,7 @@ enum ModelSteps {
         result: .mix,
         doc: "Per-layer mixing coefficients over the basis for a query: one LoRA for this analogy.",
         example: "mix = blend basis q") { args, _ in
-            guard case .basis(let basis)? = args["basis"] else { throw StepError.argument("basis", "expected a basis") }
-            guard case .query(let query)? = args["query"] else { throw StepError.argument("query", "expected a query") }
-            return .mix(try AnalogyPipeline.blend(basis, query: query))
+            .mix(try AnalogyPipeline.blend(try args.basis("basis"), query: try args.query("query")))
         }
 
     static let sample = StepDefinition(
@@ -99,13 +96,10 @@ enum ModelSteps {
             if case .string(let s)? = args["noise"] { noise = s } else if args["noise"] != nil { noise = "tensor" }
             return "Steps: \(steps), Sampler: Euler (flow matching), CFG scale: \(guidance), Noise: \(noise), Noise seed: \(seed)"
         }) { args, context in
-            guard case .model(let model)? = args["model"] else { throw StepError.argument("model", "expected a model") }
-            guard case .query(let query)? = args["query"] else { throw StepError.argument("query", "expected a query") }
-            var mix: Mix?
-            if case .mix(let m)? = args["mix"] { mix = m }
+            let model = try args.model("model"), query = try args.query("query")
+            let mix = args["mix"] == nil ? nil : try args.mix("mix")
             var options = SampleOptions()
-            options.steps = try args.int("steps")
-            guard options.steps >= 1, options.steps <= 1000 else { throw StepError.argument("steps", "must be from 1 to 1000") }
+            options.steps = try args.int("steps")   // the pipeline checks the range (SampleOptions.stepRange)
             options.guidance = Float(try args.number("guidance"))
             switch args["noise"] {
             case .tensor(let t)?: options.noise = .tensor(t)

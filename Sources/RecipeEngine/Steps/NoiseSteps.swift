@@ -2,6 +2,7 @@
 // PyTorch's CPU generator (bit-compatible torch.randn), or a tensor file.
 import Formats
 import Numerics
+import Pipeline
 import TensorCore
 
 enum NoiseSteps {
@@ -40,13 +41,9 @@ enum NoiseSteps {
             }
             switch try args.string("source") {
             case "torch-cpu":
-                // torch.randn(shape, generator=torch.Generator("cpu").manual_seed(seed)): one generator per
-                // draw, seeded with the step's seed (streams do not apply: PyTorch has none).
-                guard let kernel = TorchCPUGenerator.Kernel(rawValue: try args.string("kernel")) else {
-                    throw StepError.argument("kernel", "unknown kernel")
-                }
-                var generator = TorchCPUGenerator(seed: context.seed, kernel: kernel)
-                return .tensor(Tensor(shape: shape, data: generator.randn(count: count)))
+                // One generator per draw, seeded with the step's seed (streams do not apply: PyTorch has none).
+                return .tensor(Tensor(shape: shape, data: try TorchNoise.randn(seed: context.seed, count: count,
+                                                                               kernel: try args.string("kernel"))))
             case "file":
                 guard case .string(let relative)? = args["path"] else { throw StepError.argument("path", "source: \"file\" needs path:") }
                 let file = try SafetensorsFile(path: context.inputPath(relative))

@@ -2,6 +2,7 @@
 // README), its flags, and the function that runs it.
 import Formats
 import Pipeline
+import TensorCore
 
 /// How the checker treats a string argument beyond its type.
 public enum ParameterRole: Sendable, Equatable {
@@ -151,6 +152,32 @@ public struct StepArguments: Sendable {
     public func image(_ name: String) throws -> RGBImage {
         guard case .image(let i)? = values[name] else { throw StepError.argument(name, "expected an image") }
         return i
+    }
+
+    // The checker proved each argument's type; these getters only unwrap (and fail loudly if it did not).
+    public func model(_ name: String) throws -> LoadedModel {
+        guard case .model(let m)? = values[name] else { throw StepError.argument(name, "expected a model") }
+        return m
+    }
+
+    public func basis(_ name: String) throws -> LoadedBasis {
+        guard case .basis(let b)? = values[name] else { throw StepError.argument(name, "expected a basis") }
+        return b
+    }
+
+    public func query(_ name: String) throws -> Query {
+        guard case .query(let q)? = values[name] else { throw StepError.argument(name, "expected a query") }
+        return q
+    }
+
+    public func mix(_ name: String) throws -> Mix {
+        guard case .mix(let m)? = values[name] else { throw StepError.argument(name, "expected a mix") }
+        return m
+    }
+
+    public func tensor(_ name: String) throws -> Tensor {
+        guard case .tensor(let t)? = values[name] else { throw StepError.argument(name, "expected a tensor") }
+        return t
     }
 
     public func list(_ name: String) throws -> [Value] {

@@ -43,7 +43,7 @@ enum TensorSteps {
         result: .nothing,
         doc: "Writes a tensor as f32 safetensors, with the recipe seed and version in its metadata.",
         example: "save tensor n \"out/noise.safetensors\" key: \"noise\"") { args, context in
-            guard case .tensor(let t)? = args["tensor"] else { throw StepError.argument("tensor", "expected a tensor") }
+            let t = try args.tensor("tensor")
             var relative = try args.string("path")
             if relative.contains("{i}") { relative = relative.replacingOccurrences(of: "{i}", with: String(context.broadcastIndex)) }
             let path = context.outputPath(relative)
