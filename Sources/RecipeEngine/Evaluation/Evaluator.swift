@@ -4,7 +4,6 @@
 // id from their binding name and broadcast index; costly deterministic steps go through the cache.
 import Formats
 import Foundation
-import Models
 import Numerics
 import Pipeline
 
@@ -315,19 +314,12 @@ public final class Evaluator {
         default:
             // A file the step reads that exists but cannot be used (corrupt PNG or safetensors, a model
             // folder without its files) is an input problem like a missing file: exit 66, not 1.
-            let category: DiagnosticCategory = resolved.step.readsFiles && Self.isUnusableInput(error) ? .missingInput : .runtime
+            let category: DiagnosticCategory = resolved.step.readsFiles && UnusableInput.describes(error) ? .missingInput : .runtime
             return RecipeFailure(Diagnostic("'\(resolved.step.name)' failed: \(SystemErrorText.message(for: error))",
                                             at: span, category: category))
         }
     }
 
-    private static func isUnusableInput(_ error: Error) -> Bool {
-        switch error {
-        case is FormatError, is DecodingError: return true
-        case ModelError.config, ModelError.weights: return true
-        default: return SystemErrorText.describe(error) != nil
-        }
-    }
 
     func failure(_ message: String, at span: SourceSpan?) -> RecipeFailure {
         RecipeFailure(Diagnostic(message, at: span, category: .runtime))
