@@ -38,6 +38,10 @@ public enum AnalogyPipeline {
         guard SampleOptions.stepRange.contains(options.steps) else {
             throw PipelineError.argument("steps", "must be from \(SampleOptions.stepRange.lowerBound) to \(SampleOptions.stepRange.upperBound), got \(options.steps)")
         }
+        guard model.config.family == "mini" else {
+            throw PipelineError.invalid("model family '\(model.config.family)' samples in latent mode only (AnalogyPipeline.denoise): "
+                + "images need its VAE, which this build does not have yet")
+        }
         let codec = model.codec
         let grid = AnalogyGrid.build(a: query.a, aPrime: query.aPrime, b: query.b, cell: model.config.cell)
         let rows = grid.height / codec.stride, cols = grid.width / codec.stride

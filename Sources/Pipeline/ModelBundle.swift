@@ -6,6 +6,7 @@
 //   scheduler/scheduler_config.json                                              (diffusers FlowMatchEulerDiscreteScheduler)
 //   null_prompt.safetensors                   prompt_embeds [T, J], pooled_prompt_embeds [P] (stands in for text encoders)
 //   basis.safetensors                         the default LoRA basis (official LoRWeB key format)
+import Formats
 import Foundation
 import Models
 
@@ -32,6 +33,53 @@ public struct ModelBundleConfig: Codable, Sendable, Equatable {
         self.queryMode = queryMode
         self.defaultSteps = defaultSteps
         self.defaultGuidance = defaultGuidance
+    }
+}
+
+extension ModelBundleConfig {
+    /// Reads a `lorweb_model.json`; a file that is not one is a FormatError naming it.
+    public static func load(path: String) throws -> ModelBundleConfig {
+        do {
+            return try JSONDecoder().decode(ModelBundleConfig.self, from: Data(contentsOf: URL(fileURLWithPath: path)))
+        } catch {
+            throw FormatError(path: path, "not a usable model config: " + (SystemErrorText.cause(of: error) ?? "\(error)"))
+        }
+    }
+}
+
+/// The parts a `LoadedModel` is built from, each at its own path. A model folder gives them in its
+/// layout (`init(bundle:)`); latent-mode and full-model users may assemble folders of their own.
+public struct ModelComponents: Sendable {
+    /// A `lorweb_model.json` (family, cell, patch, query mode, defaults).
+    public var config: String
+    /// A diffusers FluxTransformer2DModel folder.
+    public var transformer: String
+    /// A transformers CLIPVisionModelWithProjection folder (the query encoder).
+    public var imageEncoder: String
+    /// A diffusers FlowMatchEulerDiscreteScheduler `scheduler_config.json`.
+    public var scheduler: String
+    /// A safetensors file with prompt_embeds [T, J] and pooled_prompt_embeds [P].
+    public var nullPrompt: String
+
+    public init(config: String, transformer: String, imageEncoder: String, scheduler: String, nullPrompt: String) {
+        self.config = config
+        self.transformer = transformer
+        self.imageEncoder = imageEncoder
+        self.scheduler = scheduler
+        self.nullPrompt = nullPrompt
+    }
+
+    public init(bundle root: String) {
+        let layout = ModelBundleLayout(root: root)
+        self.init(config: layout.bundleConfig, transformer: layout.transformerFolder, imageEncoder: layout.imageEncoderFolder,
+                  scheduler: layout.schedulerConfig, nullPrompt: layout.nullPrompt)
+    }
+
+    /// The files whose bytes identify the model, in the order its fingerprint hashes them.
+    var identityFiles: [String] {
+        let transformerLayout = ModelBundleLayout(root: transformer), encoderLayout = ModelBundleLayout(root: imageEncoder)
+        return [config, transformerLayout.path("config.json"), transformerLayout.path("diffusion_pytorch_model.safetensors"),
+                encoderLayout.path("config.json"), encoderLayout.path("model.safetensors"), scheduler, nullPrompt]
     }
 }
 

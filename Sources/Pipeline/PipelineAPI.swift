@@ -98,52 +98,46 @@ public final class LoadedModel: @unchecked Sendable {
     let backend: any Backend
     public let context: ExecutionContext
 
-    init(name: String, folder: String, context: ExecutionContext) throws {
-        let layout = ModelBundleLayout(root: folder)
-        guard FileManager.default.fileExists(atPath: layout.bundleConfig) else {
-            throw PipelineError.invalid("'\(folder)' is not a model folder: \(layout.bundleConfig) is missing")
-        }
-        let config: ModelBundleConfig
-        do {
-            config = try JSONDecoder().decode(ModelBundleConfig.self, from: Data(contentsOf: URL(fileURLWithPath: layout.bundleConfig)))
-        } catch {
-            throw FormatError(path: layout.bundleConfig, "not a usable model config: " + (SystemErrorText.cause(of: error) ?? "\(error)"))
-        }
-        guard config.family == "mini" else {
-            throw PipelineError.invalid("model family '\(config.family)' needs a VAE, which this build does not have yet")
-        }
+    /// A model from its parts (see ModelComponents), of any family: `mini` models sample images here;
+    /// others run in latent mode (`AnalogyPipeline.denoise`) until their VAE is supported.
+    public init(name: String, components: ModelComponents, context: ExecutionContext = ExecutionContext()) throws {
+        let config = try ModelBundleConfig.load(path: components.config)
         guard let mode = QueryMode(rawValue: config.queryMode) else {
-            throw PipelineError.invalid("\(layout.bundleConfig): unknown query_mode '\(config.queryMode)'")
+            throw PipelineError.invalid("\(components.config): unknown query_mode '\(config.queryMode)'")
         }
         self.name = name
-        self.folder = folder
+        self.folder = URL(fileURLWithPath: components.config).deletingLastPathComponent().path
         self.config = config
         self.queryMode = mode
         self.context = context
         backend = try context.backend()
-        transformer = try FluxTransformer.load(folder: layout.transformerFolder)
-        imageEncoder = try CLIPImageEncoder.load(folder: layout.imageEncoderFolder)
-        scheduler = try FlowMatchScheduler(config: FlowMatchSchedulerConfig.load(path: layout.schedulerConfig))
-        let prompt = try SafetensorsFile(path: layout.nullPrompt)
+        transformer = try FluxTransformer.load(folder: components.transformer)
+        imageEncoder = try CLIPImageEncoder.load(folder: components.imageEncoder)
+        scheduler = try FlowMatchScheduler(config: FlowMatchSchedulerConfig.load(path: components.scheduler))
+        let prompt = try SafetensorsFile(path: components.nullPrompt)
         let embeds = try prompt.tensor("prompt_embeds")
         let pooled = try prompt.tensor("pooled_prompt_embeds")
         guard embeds.rank == 2, embeds.shape[1] == transformer.config.jointAttentionDim,
               pooled.shape == [transformer.config.pooledProjectionDim] else {
-            throw PipelineError.invalid("\(layout.nullPrompt): prompt_embeds \(embeds.shape) / pooled \(pooled.shape) "
+            throw PipelineError.invalid("\(components.nullPrompt): prompt_embeds \(embeds.shape) / pooled \(pooled.shape) "
                 + "do not fit joint_attention_dim \(transformer.config.jointAttentionDim), "
                 + "pooled_projection_dim \(transformer.config.pooledProjectionDim)")
         }
         promptEmbeds = Tensor(shape: [1] + embeds.shape, data: embeds.data)
         pooledPromptEmbeds = Tensor(shape: [1] + pooled.shape, data: pooled.data)
-        sha256 = try ModelRegistry.fingerprint(files: [
-            layout.bundleConfig, layout.transformerConfig, layout.transformerWeights, layout.imageEncoderConfig,
-            layout.imageEncoderWeights, layout.schedulerConfig, layout.nullPrompt,
-        ])
+        sha256 = try ModelRegistry.fingerprint(files: components.identityFiles)
     }
 
-    /// `name` is a registry name ("mini") or a model folder path (see ModelBundleLayout).
+    /// `name` is a registry name ("mini") or a model folder path (see ModelBundleLayout). Only families that
+    /// sample images in this build load here.
     public static func load(_ nameOrPath: String, context: ExecutionContext = ExecutionContext()) throws -> LoadedModel {
-        try LoadedModel(name: nameOrPath, folder: ModelRegistry.folder(for: nameOrPath), context: context)
+        let components = ModelComponents(bundle: try ModelRegistry.folder(for: nameOrPath))
+        let family = try ModelBundleConfig.load(path: components.config).family
+        guard family == "mini" else {
+            throw PipelineError.invalid("model family '\(family)' needs a VAE, which this build does not have yet "
+                + "(its transformer runs in latent mode through the Swift API: LoadedModel(name:components:))")
+        }
+        return try LoadedModel(name: nameOrPath, components: components, context: context)
     }
 
     var codec: PixelSpaceCodec { PixelSpaceCodec(patch: config.patch) }
