@@ -128,9 +128,15 @@ public struct StepArguments: Sendable {
         return values[name]
     }
 
+    /// The argument `name` as one kind of value. The checker proved each argument's type, so the error is
+    /// for a step called outside a checked recipe.
+    private func unwrap<T>(_ name: String, _ expected: String, _ pick: (Value) -> T?) throws -> T {
+        guard let value = values[name], let picked = pick(value) else { throw StepError.argument(name, "expected \(expected)") }
+        return picked
+    }
+
     public func number(_ name: String) throws -> Double {
-        guard case .number(let x)? = values[name] else { throw StepError.argument(name, "expected a number") }
-        return x
+        try unwrap(name, "a number") { if case .number(let x) = $0 { x } else { nil } }
     }
 
     public func int(_ name: String) throws -> Int {
@@ -140,48 +146,38 @@ public struct StepArguments: Sendable {
     }
 
     public func string(_ name: String) throws -> String {
-        guard case .string(let s)? = values[name] else { throw StepError.argument(name, "expected a string") }
-        return s
+        try unwrap(name, "a string") { if case .string(let s) = $0 { s } else { nil } }
     }
 
     public func bool(_ name: String) throws -> Bool {
-        guard case .bool(let b)? = values[name] else { throw StepError.argument(name, "expected true or false") }
-        return b
+        try unwrap(name, "true or false") { if case .bool(let b) = $0 { b } else { nil } }
     }
 
     public func image(_ name: String) throws -> RGBImage {
-        guard case .image(let i)? = values[name] else { throw StepError.argument(name, "expected an image") }
-        return i
+        try unwrap(name, "an image") { if case .image(let i) = $0 { i } else { nil } }
     }
 
-    // The checker proved each argument's type; these getters only unwrap (and fail loudly if it did not).
     public func model(_ name: String) throws -> LoadedModel {
-        guard case .model(let m)? = values[name] else { throw StepError.argument(name, "expected a model") }
-        return m
+        try unwrap(name, "a model") { if case .model(let m) = $0 { m } else { nil } }
     }
 
     public func basis(_ name: String) throws -> LoadedBasis {
-        guard case .basis(let b)? = values[name] else { throw StepError.argument(name, "expected a basis") }
-        return b
+        try unwrap(name, "a basis") { if case .basis(let b) = $0 { b } else { nil } }
     }
 
     public func query(_ name: String) throws -> Query {
-        guard case .query(let q)? = values[name] else { throw StepError.argument(name, "expected a query") }
-        return q
+        try unwrap(name, "a query") { if case .query(let q) = $0 { q } else { nil } }
     }
 
     public func mix(_ name: String) throws -> Mix {
-        guard case .mix(let m)? = values[name] else { throw StepError.argument(name, "expected a mix") }
-        return m
+        try unwrap(name, "a mix") { if case .mix(let m) = $0 { m } else { nil } }
     }
 
     public func tensor(_ name: String) throws -> Tensor {
-        guard case .tensor(let t)? = values[name] else { throw StepError.argument(name, "expected a tensor") }
-        return t
+        try unwrap(name, "a tensor") { if case .tensor(let t) = $0 { t } else { nil } }
     }
 
     public func list(_ name: String) throws -> [Value] {
-        guard case .list(let items)? = values[name] else { throw StepError.argument(name, "expected a list") }
-        return items
+        try unwrap(name, "a list") { if case .list(let items) = $0 { items } else { nil } }
     }
 }
