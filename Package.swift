@@ -1,9 +1,9 @@
 // swift-tools-version:6.0
-// LoRWeB for Swift: one target per layer (see ARCHITECTURE.md in the README).
+// LoRWeB for Swift: one target per layer (see Docs/ARCHITECTURE.md).
 import Foundation
 import PackageDescription
 
-// Without an explicit CPU, SIMD FMA lowers to fmaf libcalls (160x slower); see README "Build".
+// Without an explicit CPU, SIMD FMA lowers to fmaf libcalls (160x slower); see Docs/TOOLCHAIN.md §1.
 #if arch(x86_64)
 let cpuFlags: [SwiftSetting] = [.unsafeFlags(["-target-cpu", "haswell"])]
 #else
