@@ -1,9 +1,9 @@
 // swift-tools-version:6.0
-// LoRWeB for Swift: one target per layer (see ARCHITECTURE.md in the README).
+// LoRWeB for Swift: one target per layer (see Docs/ARCHITECTURE.md).
 import Foundation
 import PackageDescription
 
-// Without an explicit CPU, SIMD FMA lowers to fmaf libcalls (160x slower); see README "Build".
+// Without an explicit CPU, SIMD FMA lowers to fmaf libcalls (160x slower); see Docs/TOOLCHAIN.md §1.
 #if arch(x86_64)
 let cpuFlags: [SwiftSetting] = [.unsafeFlags(["-target-cpu", "haswell"])]
 #else
@@ -53,24 +53,24 @@ let package = Package(
         // 3. safetensors, PNG, resize, configs, hashing.
         .target(name: "Formats", dependencies: ["TensorCore", "Numerics", "CPNGShim"], swiftSettings: cpuFlags),
         // 3b. Procedural analogies: deterministic (a, a', b, b') images.
-        .target(name: "Analogies", dependencies: ["Formats", "Numerics"], swiftSettings: cpuFlags),
+        .target(name: "Analogies", dependencies: ["Formats"], swiftSettings: cpuFlags),
         // 3c. Figures and image metrics: labelled grids, bar charts, PSNR/SSIM, tables.
         .target(name: "Figures", dependencies: ["Formats", "Numerics"], swiftSettings: cpuFlags),
         // 4. FluxTransformer, LoRA basis, CLIP vision encoder.
         .target(name: "Models", dependencies: ["TensorCore", "Formats", "Numerics"], swiftSettings: cpuFlags),
         // 5. The analogy pipeline: grid, query, coefficients, scheduler, sampling loop.
-        .target(name: "Pipeline", dependencies: ["Models", "Formats", "TensorCore", "Numerics", "Analogies"] + vulkanDependency,
+        .target(name: "Pipeline", dependencies: ["Models", "Formats", "TensorCore", "Numerics"] + vulkanDependency,
                 resources: [.copy("Resources/mini")], swiftSettings: cpuFlags + vulkanFlags),
         // 6. The recipe language: lexer, parser, checker, evaluator, steps, cache, provenance.
-        .target(name: "RecipeEngine", dependencies: ["Pipeline", "Figures", "Models", "Formats", "Analogies", "TensorCore", "Numerics"],
+        .target(name: "RecipeEngine", dependencies: ["Pipeline", "Figures", "Formats", "Analogies", "TensorCore", "Numerics"],
                 swiftSettings: cpuFlags),
         // 7. The command line and the REPL front end.
         .executableTarget(name: "lorweb", dependencies: [
-            "RecipeEngine", "Pipeline", "Formats", "Analogies", "Figures", "TensorCore", "CReadline",
+            "RecipeEngine", "Pipeline", "Formats", "Analogies", "TensorCore", "CReadline",
             .product(name: "ArgumentParser", package: "swift-argument-parser"),
         ] + vulkanDependency, swiftSettings: cpuFlags + vulkanFlags),
         // Benchmarks (make bench): exact kernels against OpenBLAS in the same process.
-        .executableTarget(name: "lorweb-bench", dependencies: ["TensorCore", "Numerics", "COpenBLAS", "Formats", "Models", "Pipeline"], swiftSettings: cpuFlags),
+        .executableTarget(name: "lorweb-bench", dependencies: ["TensorCore", "COpenBLAS", "Formats", "Models", "Pipeline"], swiftSettings: cpuFlags),
 
         .testTarget(name: "NumericsTests", dependencies: ["Numerics"], swiftSettings: cpuFlags),
         .testTarget(name: "TensorCoreTests", dependencies: ["TensorCore", "Numerics"], swiftSettings: cpuFlags),

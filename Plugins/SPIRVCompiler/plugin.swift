@@ -1,7 +1,7 @@
 // Compiles the target's GLSL compute shaders (Shaders/*.comp, includes in Shaders/include/) to SPIR-V at build
 // time and embeds them as one generated Swift file (base64 strings), so the binary needs no resource bundle
 // and a statically linked build carries its kernels. glslc runs WITHOUT -O: glslc 2023.2's optimiser drops
-// `precise` when it unrolls loops (reference/vulkan.md §0.3), which would let a driver contract a*b+c.
+// `precise` when it unrolls loops (Docs/VULKAN.md §1.3), which would let a driver contract a*b+c.
 import Foundation
 import PackagePlugin
 

@@ -75,7 +75,7 @@ public enum ImageMetrics {
     }
 
     /// Separable Gaussian over valid positions: rows first, then columns; each output is an FMA chain
-    /// over the 11 taps in ascending order starting from +0 (NUMERICS.md rule 1).
+    /// over the 11 taps in ascending order starting from +0 (Docs/NUMERICS.md rule 1).
     /// Input w×h, output (w−10)×(h−10), row-major.
     static func filter(_ values: [Double], width w: Int, height h: Int) -> [Double] {
         let window = 2 * gaussianRadius + 1

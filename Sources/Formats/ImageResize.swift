@@ -15,12 +15,12 @@
 //     end   = Int(center + support + 0.5), at most inSize
 //     w_j = filter((j - center + 0.5) / filterScale, computed as (j - center + 0.5) * (1 / filterScale))
 //     for j in first..<end; then each w_j /= Σ w (sequential sum, if the sum is not 0).
-//   All of this in Double: host-computed filter weights (NUMERICS.md), identical on every machine
+//   All of this in Double: host-computed filter weights (Docs/NUMERICS.md), identical on every machine
 //   because the only transcendental, the Lanczos sine, is our own (ExactDoubleMath.sin).
 // - Fixed point: k_j = Int(w_j * 2^22 + 0.5) for w_j >= 0, Int(w_j * 2^22 - 0.5) otherwise
 //   (PRECISION_BITS = 32 - 8 - 2 = 22).
 // - Each output sample: acc = 2^21 + Σ pixel_j * k_j in integers (exact, so the order does not
-//   matter and NUMERICS.md's rule-2 sum order is moot), result = clamp(acc >> 22, 0, 255) with an
+//   matter and Docs/NUMERICS.md's rule-2 sum order is moot), result = clamp(acc >> 22, 0, 255) with an
 //   arithmetic (flooring) shift.
 // - Filters: bicubic (a = -0.5, support 2), Lanczos (a = 3, support 3: sinc(x) * sinc(x / 3) on
 //   [-3, 3), sinc(x) = sin(πx) / (πx), sinc(0) = 1), with Pillow's exact expression order.

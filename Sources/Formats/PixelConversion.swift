@@ -1,4 +1,4 @@
-// The one float <-> u8 rule of the project (NUMERICS.md "Images"). Every image that leaves the
+// The one float <-> u8 rule of the project (Docs/NUMERICS.md "Images"). Every image that leaves the
 // pipeline goes through `u8`; every image that enters goes through `float`.
 
 public enum PixelConversion {

@@ -1,7 +1,7 @@
 // A Linear inside a FLUX block: the base weight plus an optional low-rank delta (a blended LoRWeB basis
 // or a single LoRA), so adapters plug in per module without touching the base weights.
 //
-// Numerics (NUMERICS.md rule 1, "define and document"): the delta is applied in the rank-R form
+// Numerics (Docs/NUMERICS.md rule 1, the LoRA delta): the delta is applied in the rank-R form
 //   y = (x·Wᵀ + b)  +  ((x·A_cat)·B_cat)
 // with one IEEE add. x·A_cat is one fma chain over `in` per rank column; its product with B_cat is one fma
 // chain over the R = N·r rank columns in order (n-major, r-minor). Per-module scalars (the basis

@@ -3,7 +3,7 @@
 // (_preprocess, resize, center_crop, rescale, normalize) and image_transforms (get_resize_output_image_size,
 // center_crop, rescale, normalize).
 //
-// Exact sequence per image (reference/lorweb.md 2.1):
+// Exact sequence per image (Docs/LORWEB.md §2.1):
 //   1. resize (PIL BICUBIC, Pillow-exact `ImageResize`): shortest edge -> size; the long edge becomes
 //      Int(Double(size * long) / Double(short)) (Python `int(size * long / short)`); or to (height, width) if given.
 //   2. centre crop: top = floor((h - ch) / 2), left = floor((w - cw) / 2); pixels outside the image are 0

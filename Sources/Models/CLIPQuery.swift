@@ -1,5 +1,5 @@
 // The LoRWeB query: CLIP image embeddings of the analogy's cells a, a', b combined by the query mode
-// (reference/lorweb.md 2.3). Only the modes that encode the three cells separately are implemented.
+// (Docs/LORWEB.md §2.3). Only the modes that encode the three cells separately are implemented.
 
 import Foundation
 import Formats

@@ -31,7 +31,7 @@ public struct CLIPVisionConfig: Codable, Sendable, Equatable {
 
     public init() {}
 
-    /// openai/clip-vit-large-patch14, the encoder LoRWeB's release uses (reference/lorweb.md 2.1).
+    /// openai/clip-vit-large-patch14, the encoder LoRWeB's release uses (Docs/LORWEB.md §2.1).
     public static let clipViTLargePatch14: CLIPVisionConfig = {
         var c = CLIPVisionConfig()
         c.hiddenSize = 1024

@@ -7,7 +7,7 @@
 //   per layer:  x = x + out_proj(attention(q_proj(LN1 x), k_proj(LN1 x), v_proj(LN1 x)))   scale head_dim^-0.5
 //               x = x + fc2(act(fc1(LN2 x)))                                                act = hidden_act
 //   last_hidden_state = x;  pooled = post_layernorm(x[:, 0]);  image_embeds = visual_projection(pooled)  (no bias)
-// No L2 normalisation (LoRWeB uses image_embeds as is, reference/lorweb.md 2.1).
+// No L2 normalisation (LoRWeB uses image_embeds as is, Docs/LORWEB.md §2.1).
 
 import Formats
 import TensorCore

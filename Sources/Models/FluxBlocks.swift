@@ -1,6 +1,6 @@
 // The FLUX transformer blocks, bottom-up: modulation helpers, joint attention, double-stream block,
 // single-stream block. port of diffusers transformer_flux.py (FluxAttnProcessor, FluxTransformerBlock,
-// FluxSingleTransformerBlock) and normalization.py (AdaLayerNormZero[Single]); reference/flux.md §1.5-1.8.
+// FluxSingleTransformerBlock) and normalization.py (AdaLayerNormZero[Single]); Docs/FLUX.md §1.5-1.8.
 // Shapes: B batch, S tokens, D = heads · head_dim, M = 4D.
 import TensorCore
 

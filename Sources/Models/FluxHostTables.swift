@@ -1,5 +1,5 @@
 // Everything the FLUX forward needs that does not depend on image data, computed once on the host
-// (NUMERICS.md "Computed once, on the host"): the timestep/guidance sinusoid and the RoPE cos/sin tables.
+// (Docs/NUMERICS.md "Computed once, on the host"): the timestep/guidance sinusoid and the RoPE cos/sin tables.
 // Backends receive these as plain tensors, so they cannot diverge on them.
 import Numerics
 import TensorCore
@@ -8,7 +8,7 @@ public enum FluxHostTables {
     /// Sinusoid width (diffusers `Timesteps(num_channels=256)`).
     public static let sinusoidChannels = 256
 
-    /// freq_k = exp(e_k / 128), e_k = fl32(-ln(10000)) * k, k = 0..<128, all in f32 (flux.md §1.3).
+    /// freq_k = exp(e_k / 128), e_k = fl32(-ln(10000)) * k, k = 0..<128, all in f32 (Docs/FLUX.md §1.3).
     /// Near t = 1000 the sinusoid is ill-conditioned: a 1-ulp difference here moves sin/cos by up to 1e-4,
     /// which is why a transformer lets callers replace this table (parity with torch's own `exp`).
     public static func timestepFrequencies() -> [Float] {
@@ -33,7 +33,7 @@ public enum FluxHostTables {
     }
 
     /// Position ids of a packed token grid (pipeline `_prepare_latent_image_ids`): token n = r·cols + c gets
-    /// [index, r, c]; index 0 for noise tokens, 1 for Kontext context tokens (flux.md §2.3-2.4). [rows·cols, 3].
+    /// [index, r, c]; index 0 for noise tokens, 1 for Kontext context tokens (Docs/FLUX.md §2.1-2.2). [rows·cols, 3].
     public static func imageIds(rows: Int, cols: Int, index: Float = 0) -> Tensor {
         Tensor(shape: [rows * cols, 3]) { i in
             let (n, axis) = (i / 3, i % 3)

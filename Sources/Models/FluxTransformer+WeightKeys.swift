@@ -1,5 +1,5 @@
 // Every checkpoint key of FluxTransformer2DModel (diffusers names), with its shape, in one place.
-// port of diffusers transformer_flux.py parameter names; reference/flux.md §1.2, lorweb.md §1.3.
+// port of diffusers transformer_flux.py parameter names; Docs/FLUX.md §1.2, Docs/LORWEB.md §1.3.
 
 /// One nn.Linear of the model: its module path, sizes, and whether it has a bias.
 public struct FluxLinearSpec: Sendable, Equatable {
@@ -12,7 +12,7 @@ public struct FluxLinearSpec: Sendable, Equatable {
 }
 
 public enum FluxWeightKeys {
-    /// Module-path suffixes of the Linears of a double block `transformer_blocks.{i}` (lorweb.md §1.3 order),
+    /// Module-path suffixes of the Linears of a double block `transformer_blocks.{i}` (Docs/LORWEB.md §1.3 order),
     /// with (in, out) as multiples of (D, M) resolved by `doubleBlockLinears`.
     public static let doubleBlockLinearSuffixes = [
         "norm1.linear", "norm1_context.linear",

@@ -1,6 +1,6 @@
 // FluxTransformer2DModel (FLUX.1 / FLUX.1 Kontext): built from a config and a weight source with
 // diffusers parameter names; any size from the 77k-parameter test config to FLUX.1-Kontext-dev.
-// port of diffusers transformer_flux.py FluxTransformer2DModel.forward; reference/flux.md §1.3, §1.9.
+// port of diffusers transformer_flux.py FluxTransformer2DModel.forward; Docs/FLUX.md §1.3, §1.9.
 import Formats
 import Numerics
 import TensorCore
@@ -18,7 +18,7 @@ struct FluxMLPEmbedder: Sendable {
 public struct FluxTransformer: Sendable {
     public let config: FluxTransformerConfig
     /// The 128 sinusoid frequencies used for timestep and guidance (default: `FluxHostTables.timestepFrequencies()`).
-    /// Replaceable because near t = 1000 the sinusoid amplifies 1-ulp differences (flux.md §1.3).
+    /// Replaceable because near t = 1000 the sinusoid amplifies 1-ulp differences (Docs/FLUX.md §1.3).
     public var timestepFrequencies: [Float]
 
     let xEmbedder: PackedLinear

@@ -1,5 +1,5 @@
 // The FLUX transformer's configuration, decoded from a diffusers `transformer/config.json`.
-// port of diffusers FluxTransformer2DModel.__init__ (register_to_config); reference/flux.md §1.1.
+// port of diffusers FluxTransformer2DModel.__init__ (register_to_config); Docs/FLUX.md §1.1.
 import Foundation
 
 public struct FluxTransformerConfig: Codable, Sendable, Equatable {
@@ -68,7 +68,7 @@ public struct FluxTransformerConfig: Codable, Sendable, Equatable {
         axesDimsRope = try c.decodeIfPresent([Int].self, forKey: .axesDimsRope) ?? d.axesDimsRope
     }
 
-    /// FLUX.1-Kontext-dev (same architecture as FLUX.1-dev; flux.md §1.1).
+    /// FLUX.1-Kontext-dev (same architecture as FLUX.1-dev; Docs/FLUX.md §1.1).
     public static let kontextDev = FluxTransformerConfig(guidanceEmbeds: true)
 
     /// Decodes `config.json` (a file, or a folder holding one) and validates it.

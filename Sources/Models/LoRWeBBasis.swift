@@ -1,4 +1,4 @@
-// A LoRWeB basis of LoRAs in the official checkpoint format (reference/lorweb.md §1-2):
+// A LoRWeB basis of LoRAs in the official checkpoint format (Docs/LORWEB.md §1-2):
 //   transformer.<module path>.lora_A               [N, in, r]   used as x · A_n
 //   transformer.<module path>.lora_B               [N, r, out]  used as (·) · B_n
 //   transformer.<module path>.lora_keys            [N, K]
@@ -131,7 +131,7 @@ public struct LoRWeBBasis: Sendable {
 
     static func key(_ path: String, _ suffix: String) -> String { "transformer.\(path).\(suffix)" }
 
-    /// "transformer.<path>.<suffix>" → <path> (lorweb.md §1.6 port rule), nil when not a basis key.
+    /// "transformer.<path>.<suffix>" → <path> (Docs/LORWEB.md §1.6), nil when not a basis key.
     static func modulePath(of key: String) -> String? {
         guard key.hasPrefix("transformer.") else { return nil }
         for suffix in tensorSuffixes where key.hasSuffix("." + suffix) {
@@ -145,7 +145,7 @@ public struct LoRWeBBasis: Sendable {
         do { return try source.tensor(key) } catch { throw ModelError.adapter(source: name, "\(key): \(error)") }
     }
 
-    /// Per-module mixing coefficients (N each) for a query e [Q] (lorweb.md §2.4):
+    /// Per-module mixing coefficients (N each) for a query e [Q] (Docs/LORWEB.md §2.4):
     /// q = W_q·e (rule-1 product); per head h: s_{h,n} = (q_h · K_{n,h}) / sqrt(K/H);
     /// w = softmax_n(s_h) or tanh(s); c_n = (canonical sum over h of w_{h,n}) / H for mean, or that sum clamped
     /// to [0 (softmax) or -1 (tanh), 1] for sum. Keyed by module path.

@@ -1,4 +1,4 @@
-// The few fields of a LoRWeB `config.yaml` that inference reads (lorweb.md §1.1: `inference.py` takes them
+// The few fields of a LoRWeB `config.yaml` that inference reads (Docs/LORWEB.md §1.1: `inference.py` takes them
 // from config.process[0].network.network_kwargs). Only flat `key: value` lines are read: the keys are unique
 // in ai-toolkit job configs, so no YAML parser is needed; a missing key takes the release value.
 import Foundation

@@ -1,4 +1,4 @@
-// Canonical noise: Philox4x32-10 + Box–Muller over ExactMath (NUMERICS.md "Random numbers").
+// Canonical noise: Philox4x32-10 + Box–Muller over ExactMath (Docs/NUMERICS.md "Random numbers").
 //
 // Definition (every backend must follow it exactly):
 //   key     = (k0, k1) = (seed & 0xFFFFFFFF, seed >> 32)

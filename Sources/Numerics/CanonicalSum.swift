@@ -1,4 +1,4 @@
-// The canonical 8-lane sum (NUMERICS.md "Canonical orders", rule 2), used for every sum that is not a
+// The canonical 8-lane sum (Docs/NUMERICS.md "Canonical orders", rule 2), used for every sum that is not a
 // dot product: means, variances, softmax denominators, pooling, metrics.
 //
 // Lane l (0…7) adds the elements i ≡ l (mod 8) in ascending i, starting from +0.0. Then the lanes

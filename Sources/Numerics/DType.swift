@@ -1,4 +1,4 @@
-// Storage dtypes and their exact conversions to and from the f32 compute type (NUMERICS.md "Types").
+// Storage dtypes and their exact conversions to and from the f32 compute type (Docs/NUMERICS.md "Types").
 // Widening (f16/bf16 -> f32) is exact; narrowing rounds to nearest, ties to even.
 
 public enum DType: String, Sendable, CaseIterable, Codable {

@@ -1,5 +1,5 @@
 // Double-precision exp / log / pow / sin / cos from IEEE operations only (no libm), for values computed
-// once on the host (NUMERICS.md "Computed once, on the host"): the scheduler's exp(mu), the RoPE angle
+// once on the host (Docs/NUMERICS.md "Computed once, on the host"): the scheduler's exp(mu), the RoPE angle
 // tables, the Lanczos resize weights and the PSNR logarithm. Because every step is an IEEE add, multiply,
 // divide or an explicit FMA, the results are the same bits on every machine.
 //

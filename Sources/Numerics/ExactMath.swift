@@ -1,4 +1,4 @@
-// The project's own transcendental functions (NUMERICS.md "Transcendental functions").
+// The project's own transcendental functions (Docs/NUMERICS.md "Transcendental functions").
 //
 // Every function is built only from binary32 add/sub/mul/div, explicit FMA (`a.addingProduct(b, c)`,
 // one rounding), compares, integer<->float conversions and bit manipulation. No libm. Each function is

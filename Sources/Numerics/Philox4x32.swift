@@ -1,5 +1,5 @@
 // Philox4x32-10 (Salmon, Moraes, Dror, Shaw: "Parallel Random Numbers: As Easy as 1, 2, 3", SC11),
-// the canonical counter-based generator of NUMERICS.md "Random numbers". Pure integer arithmetic:
+// the canonical counter-based generator of Docs/NUMERICS.md "Random numbers". Pure integer arithmetic:
 // every backend reproduces it exactly. Checked against the published Random123 known-answer vectors.
 
 public enum Philox4x32 {

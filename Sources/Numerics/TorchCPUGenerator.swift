@@ -1,5 +1,5 @@
 // torch-cpu noise mode: reproduces `torch.randn/rand(..., generator=torch.Generator('cpu').manual_seed(s))`
-// bit for bit (reference/torch_randn.md). This is a compatibility mode, outside the exact-mode contract:
+// bit for bit (Docs/TORCH_RANDN.md). This is a compatibility mode, outside the exact-mode contract:
 // the `.generic` kernel and the double/scalar paths call glibc's logf/cosf/sinf/log/log1p/cos/sin on
 // purpose, because that is what PyTorch itself calls on the same libc (results match torch on glibc;
 // Apple's libm may differ in the last ulp). The `.avx2` kernel uses the Cephes emulation in

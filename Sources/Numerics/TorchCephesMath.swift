@@ -1,6 +1,6 @@
 // Emulation of the float32 Cephes routines PyTorch's AVX2 CPU kernel uses for randn
 // (avx_mathfun.h `log256_ps` and `sincos256_ps`), one lane at a time, with the exact FMA contraction
-// pattern of the compiled PyTorch binary (reference/torch_randn.md §7). Only the torch-cpu
+// pattern of the compiled PyTorch binary (Docs/TORCH_RANDN.md §5). Only the torch-cpu
 // compatibility mode uses these; exact mode uses ExactMath.
 
 @usableFromInline

@@ -1,4 +1,4 @@
-// The 2×2 control grid [[a, a'], [b, b]] and its bottom-right crop (lorweb.md §3.1, §3.8).
+// The 2×2 control grid [[a, a'], [b, b]] and its bottom-right crop (Docs/LORWEB.md §3.1, §3.3).
 import Formats
 
 public enum AnalogyGrid {

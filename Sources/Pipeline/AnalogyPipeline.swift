@@ -1,5 +1,5 @@
 // The analogy pipeline: grid → query → coefficients → blended LoRA → Kontext sampling → bottom-right crop.
-// Reference: lorweb.md §2-3 (query from the grid's cells, coefficients once per analogy, Euler sampling with
+// Reference: Docs/LORWEB.md §2-3 (query from the grid's cells, coefficients once per analogy, Euler sampling with
 // the noise tokens first and the context tokens after them, output sliced to the noise tokens).
 import Formats
 import Models

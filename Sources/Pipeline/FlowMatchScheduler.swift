@@ -1,5 +1,5 @@
 // Flow-matching Euler sampler schedule: diffusers FlowMatchEulerDiscreteScheduler as the FLUX pipelines
-// drive it (reference/flux.md 2.6), bit-exact on the float32 values diffusers produces.
+// drive it (Docs/FLUX.md §2.3), bit-exact on the float32 values diffusers produces.
 //
 // port of diffusers/schedulers/scheduling_flow_match_euler_discrete.py (set_timesteps, time_shift, step)
 // and diffusers/pipelines/flux/pipeline_flux_kontext.py (calculate_shift, the linspace of sigmas).

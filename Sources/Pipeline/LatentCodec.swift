@@ -14,7 +14,7 @@ public protocol LatentCodec: Sendable {
     func decode(_ tokens: Tensor, rows: Int, cols: Int) throws -> RGBImage
 }
 
-/// RGB p×p patches packed into tokens exactly like FLUX packs 2×2 latent patches (flux.md §2.3):
+/// RGB p×p patches packed into tokens exactly like FLUX packs 2×2 latent patches (Docs/FLUX.md §2.1):
 /// token n = r·cols + q; channel k = c·p² + dy·p + dx (colour outermost, then patch row, then column).
 /// Pixel values map to [-1, 1] and back through `PixelConversion` (the project's one rule).
 public struct PixelSpaceCodec: LatentCodec {

@@ -204,7 +204,7 @@ public struct Mix: Sendable {
 
 /// Where the initial noise comes from.
 public enum NoiseSource: Sendable {
-    /// Philox4x32-10 keyed by seed, stream from the recipe binding name (NUMERICS.md).
+    /// Philox4x32-10 keyed by seed, stream from the recipe binding name (Docs/NUMERICS.md "Random numbers").
     case canonical(seed: UInt64, stream: UInt64)
     /// torch.randn on a CPU generator, bit-for-bit (kernel: "avx2" or "generic").
     case torchCPU(seed: UInt64, kernel: String)

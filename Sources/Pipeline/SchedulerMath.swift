@@ -1,4 +1,4 @@
-// Host-side double-precision helpers for the sigma schedule (NUMERICS.md "Computed once, on the host").
+// Host-side double-precision helpers for the sigma schedule (Docs/NUMERICS.md "Computed once, on the host").
 //
 // diffusers builds the FLUX schedule from Python floats (IEEE double) and numpy: linspace in double,
 // `math.exp(mu)` in double (Numerics.ExactDoubleMath.exp), then float32 arithmetic. We reproduce each step with IEEE operations only,

@@ -1,9 +1,9 @@
 // The backend seam: every op the FLUX transformer and the CLIP vision tower need, on f32 tensors.
 //
-// A backend computes each op in the canonical order of NUMERICS.md (rule 1 for products, rule 2 for other
+// A backend computes each op in the canonical order of Docs/NUMERICS.md (rule 1 for products, rule 2 for other
 // sums, rule 4 for parallelism), so in `exact` mode every backend returns the same bits for the same inputs.
 // `ReferenceBackend` is the living definition (scalar, obvious); `CPUBackend` is the fast one and must match it
-// bit for bit; a GPU backend implements this protocol later and is compared against both.
+// bit for bit; VulkanBackend (the GPU build) implements it too and must give the CPU's bytes.
 //
 // Shapes: "[..., n]" means any number of leading dimensions; ops that reduce act on the last dimension.
 // Shape mismatches are programming errors and trap with a message.

@@ -1,4 +1,4 @@
-// The two numerics modes of NUMERICS.md.
+// The two numerics modes of Docs/NUMERICS.md.
 
 public enum ComputeMode: String, Sendable, CaseIterable {
     /// Canonical orders everywhere: bit-identical at every thread count and on every backend (the default).

@@ -1,4 +1,4 @@
-// The exact GEMM (NUMERICS.md rule 1): C[i, j] = fma(a[i,K-1], b[K-1,j], … fma(a[i,0], b[0,j], +0.0)) (+ bias[j]).
+// The exact GEMM (Docs/NUMERICS.md rule 1): C[i, j] = fma(a[i,K-1], b[K-1,j], … fma(a[i,0], b[0,j], +0.0)) (+ bias[j]).
 //
 // BLIS-style blocking with a 6×16 register tile (12 SIMD8 accumulators; per k: 2 B loads, 6 broadcasts, 12 FMAs).
 // B comes pre-packed in 16-column panels ([K][16] per panel, see PackedLinear). A is packed per (mc × kc) block
@@ -11,7 +11,7 @@ enum ExactGEMM {
     static let mr = 6
     static let nr = PackedLinear.panelWidth  // 16
     /// K block: a 16-wide B micro-panel of kc rows (32 KiB) is reused by every 6-row A panel; 512 halves the C
-    /// round trips of 256 and measured faster (reference/toolchain.md §3 found the same).
+    /// round trips of 256 and measured faster (Docs/TOOLCHAIN.md §2 found the same).
     static let kc = 512
     /// M block: the packed A block (mc × kc floats, 192 KiB) stays in L2.
     static let mc = 192

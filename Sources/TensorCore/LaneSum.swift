@@ -1,4 +1,4 @@
-// NUMERICS.md rule 2 (all sums that are not dot products) for this module: thin forwarders to
+// Docs/NUMERICS.md rule 2 (all sums that are not dot products) for this module: thin forwarders to
 // Numerics.CanonicalSum, the one implementation of the 8-lane order (lane l adds i ≡ l mod 8 ascending from
 // +0.0; lanes combine (l, l+4), (l, l+2), (0, 1)). The fused forms round each term (d*d) before adding it.
 import Numerics
@@ -27,7 +27,7 @@ enum LaneSum {
     }
 }
 
-/// Max reduction (NUMERICS.md rule 3), defined once: NaN if any element is NaN; +0.0 wins over -0.0;
+/// Max reduction (Docs/NUMERICS.md rule 3), defined once: NaN if any element is NaN; +0.0 wins over -0.0;
 /// otherwise the largest value. -infinity for an empty range. Order-independent by construction.
 @inline(__always)
 func canonicalMax(_ count: Int, _ element: (Int) -> Float) -> Float {

@@ -1,4 +1,4 @@
-// Threads split OUTPUTS (NUMERICS.md rule 4): each worker owns a contiguous range of whole output items, so
+// Threads split OUTPUTS (Docs/NUMERICS.md rule 4): each worker owns a contiguous range of whole output items, so
 // results never depend on how many workers there are.
 import Dispatch
 

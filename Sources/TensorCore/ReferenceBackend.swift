@@ -1,4 +1,4 @@
-// The living definition of every op: scalar loops written straight from NUMERICS.md, no blocking, no threads.
+// The living definition of every op: scalar loops written straight from Docs/NUMERICS.md, no blocking, no threads.
 // CPUBackend (and any later backend) must reproduce these results bit for bit in `exact` mode.
 import Numerics
 

@@ -1,4 +1,4 @@
-// The capability probe, run when a device is opened (NUMERICS.md "GPU backends", reference/vulkan.md §5-6):
+// The capability probe, run when a device is opened (Docs/NUMERICS.md "GPU backends", Docs/VULKAN.md §2):
 // is GLSL fma() fused, are / and sqrt correctly rounded, are subnormals and signed zeros preserved? Each answer is
 // measured on hard inputs and compared bit for bit with the CPU. The answers pick FMA_MODE (native or FP64
 // round-to-odd) and DIVSQRT_MODE (native or software); a device on which no mode meets the contract is refused.

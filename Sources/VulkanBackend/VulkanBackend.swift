@@ -1,13 +1,13 @@
 // The Vulkan backend: the Backend protocol on a Vulkan device, byte-identical to CPUBackend in exact mode.
 // Host tensors in and out: each op uploads its inputs, runs its kernels, downloads the result (PackedLinear
-// weights are uploaded once and cached). Ops without a kernel yet run on the CPU: see +HostFallback.
+// weights are uploaded once and cached). Every op has a kernel; shapes past a kernel's rank limit run on `host` (same bytes).
 import Foundation
 import TensorCore
 
 public struct VulkanBackend: Backend {
     public let device: VulkanDevice
     public var mode: ComputeMode { .exact }
-    /// Runs the ops that have no kernel yet (VulkanBackend+HostFallback.swift) and prepares host-side layouts.
+    /// Computes the shapes past the kernels' rank limits (binary ops, layout copies), with the same bytes.
     let host: CPUBackend
     let weights: WeightCache
 

@@ -24,7 +24,7 @@ public enum VulkanBinding {
     /// The same, bound to elements offset..<offset+count of the buffer (a guarded output, see OutputBuffer).
     case storageRange(VulkanBuffer, offset: Int, count: Int)
     /// `layout(binding = i) uniform samplerBuffer x;` read with texelFetch, RGBA32F (4 floats per texel):
-    /// llvmpipe vectorises texel fetches, ~8x faster than SSBO loads for GEMM operands (reference/vulkan.md §0.2).
+    /// llvmpipe vectorises texel fetches, ~8x faster than SSBO loads for GEMM operands (Docs/VULKAN.md §1.2).
     case texels(VulkanBuffer)
 
     var buffer: VulkanBuffer {

@@ -61,7 +61,7 @@ func measureFullWidth(threads: Int, reps: Int) throws -> [String: Timing] {
         }
         result["\(double)\(single)"] = try time(.none)
         if double + single > 0 {
-            // The release basis: N = 32 LoRAs of rank 4 on every block Linear, blended into R = 128 (lorweb.md §2.5).
+            // The release basis: N = 32 LoRAs of rank 4 on every block Linear, blended into R = 128 (Docs/LORWEB.md §2.5).
             let deltas = FluxWeightKeys.adaptedLinears(config).map { spec in
                 (spec.path, LowRankDelta(aCat: Tensor(shape: [spec.inFeatures, 128], data: uniform.array(spec.inFeatures * 128, scale: 0.02)),
                                          bCat: Tensor(shape: [128, spec.outFeatures], data: uniform.array(128 * spec.outFeatures, scale: 0.02))))

@@ -15,7 +15,7 @@ final class CLIPEncoderTests: XCTestCase {
         return try CLIPVisionEncoder(config: config, weights: weights)
     }
 
-    // Tolerance: PyTorch sums in its own orders (blocked GEMM, SDPA) while we follow NUMERICS.md, so each
+    // Tolerance: PyTorch sums in its own orders (blocked GEMM, SDPA) while we follow Docs/NUMERICS.md, so each
     // f32 reduction differs by a few ulp; through 2-3 layers with LayerNorms (which rescale by 1/std) and
     // outputs of magnitude ~1-4, the measured error is ~1e-6 abs (see the printed lines). 2e-5 abs on
     // outputs of max magnitude >= 1 leaves a 10x margin yet catches any real defect (a wrong eps, scale,

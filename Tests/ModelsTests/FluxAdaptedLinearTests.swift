@@ -1,4 +1,4 @@
-// The adapted Linear against an obviously-right scalar reference, bit for bit (NUMERICS.md rule 1 and the
+// The adapted Linear against an obviously-right scalar reference, bit for bit (Docs/NUMERICS.md rule 1 and the
 // rank-N·r form documented in AdaptedLinear.swift), and the basis' A_cat / B_cat layout against the checkpoint.
 import Formats
 import Models

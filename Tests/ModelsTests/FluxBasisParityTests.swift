@@ -1,4 +1,4 @@
-// LoRWeB basis against an independent PyTorch AttLoRA written from reference/lorweb.md (flux_fixtures.py):
+// LoRWeB basis against an independent PyTorch AttLoRA written from Docs/LORWEB.md §2.4-2.5 (flux_fixtures.py):
 // coefficients per module and the adapted forward, for softmax/tanh × mean/sum × 1/2 heads.
 //
 // Tolerances. Coefficients: q = W_q·e is a 12-term f32 dot product, scores 4-8 terms, then softmax/tanh;

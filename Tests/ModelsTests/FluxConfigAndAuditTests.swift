@@ -96,7 +96,7 @@ final class FluxConfigAndAuditTests: XCTestCase {
 
     func testFullSizeKontextAuditFromShapesAlone() throws {
         let config = FluxTransformerConfig.kontextDev
-        // The transformer: 1160 tensors, 11,901,408,320 parameters (flux.md §1.1).
+        // The transformer: 1160 tensors, 11,901,408,320 parameters (Docs/FLUX.md §1.1).
         let model = FluxWeightKeys.expectedShapes(config)
         XCTAssertEqual(model.count, 1160)
         XCTAssertEqual(model.reduce(0) { $0 + $1.shape.reduce(1, *) }, 11_901_408_320)
@@ -110,7 +110,7 @@ final class FluxConfigAndAuditTests: XCTestCase {
         // The official basis: N=32, r=4, K=128, Q=2304 on all 494 block Linears, F16.
         let adapted = FluxWeightKeys.adaptedLinears(config)
         XCTAssertEqual(adapted.count, 494)
-        XCTAssertEqual(adapted.reduce(0) { $0 + $1.inFeatures + $1.outFeatures }, 5_369_856)  // lorweb.md §1.5
+        XCTAssertEqual(adapted.reduce(0) { $0 + $1.inFeatures + $1.outFeatures }, 5_369_856)  // Docs/LORWEB.md §1.5
         var shapes: [(String, [Int])] = []
         for m in adapted {
             shapes += [("transformer.\(m.path).lora_A", [32, m.inFeatures, 4]),

@@ -1,7 +1,7 @@
 // Forward parity with diffusers' FluxTransformer2DModel (fixtures from Tools/fixtures/flux_fixtures.py).
 //
 // Tolerances. Both sides compute in f32 but in different orders: PyTorch sums products with blocked BLAS
-// kernels and its own exp/tanh/rsqrt; we follow NUMERICS.md (one fma chain per output, 8-lane sums, our own
+// kernels and its own exp/tanh/rsqrt; we follow Docs/NUMERICS.md (one fma chain per output, 8-lane sums, our own
 // transcendentals). Per op that is a few ulp (~1e-7 relative); through 2-3 blocks, attention softmax and
 // LayerNorm it grows; measured max abs error 0.6e-6 ... 1.9e-6 on outputs of magnitude ~3. The timestep sinusoid at t·1000 up to 1000 is
 // ill-conditioned (1 ulp in a frequency moves sin/cos by ~1e-4), so the tests feed torch's own 128 frequencies
@@ -92,7 +92,7 @@ final class FluxTransformerParityTests: XCTestCase {
 
     func testOwnFrequencyTableStaysCloseToTorch() throws {
         // Our exp-based table differs from torch's by at most a few ulp per entry; through the t=1000 sinusoid
-        // that is the documented ~3e-4 drift (flux.md §1.3; measured 2.8e-5 here), so the forward stays within 1e-3.
+        // that is the documented ~3e-4 drift (Docs/FLUX.md §1.3; measured 2.8e-5 here), so the forward stays within 1e-3.
         let io = try FluxFixtures.open("flux_tiny_guidance.io.safetensors")
         let torchFreqs = try io.tensor("timestep_freqs").data
         let ours = FluxHostTables.timestepFrequencies()
@@ -106,7 +106,7 @@ final class FluxTransformerParityTests: XCTestCase {
     }
 
     func testForwardIsBitIdenticalAcrossThreadCounts() throws {
-        // NUMERICS.md rule 4: the thread count never changes a bit.
+        // Docs/NUMERICS.md rule 4: the thread count never changes a bit.
         let io = try FluxFixtures.open("flux_odd.io.safetensors")
         let model = try FluxFixtures.model("flux_odd", io: io)
         let one = try FluxFixtures.forward(model, io: io, prefix: "kontext.", outputTokens: 7, backend: CPUBackend(threads: 1))

@@ -42,7 +42,7 @@ final class CanonicalSumTests: XCTestCase {
             let ref = CanonicalSum.reference(count: n) { xs[$0] }
             assertSameBits(CanonicalSum.sum(xs), ref, "buffer n=\(n) trial=\(trial)")
             assertSameBits(CanonicalSum.sum(count: n) { xs[$0] }, ref, "closure n=\(n) trial=\(trial)")
-            // Fused use: sum of squares of deviations, as the variance in NUMERICS.md (d*d rounded, no FMA).
+            // Fused use: sum of squares of deviations, as the variance in Docs/NUMERICS.md (d*d rounded, no FMA).
             let mean: Float = 0.25
             let refSq = CanonicalSum.reference(count: n) { let d = xs[$0] - mean; return d * d }
             assertSameBits(CanonicalSum.sum(count: n) { let d = xs[$0] - mean; return d * d }, refSq, "squares n=\(n)")

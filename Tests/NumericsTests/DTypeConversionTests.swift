@@ -1,7 +1,7 @@
 import Numerics
 import XCTest
 
-/// The storage conversions of NUMERICS.md "Types": f16/bf16 -> f32 exact, f32 -> f16/bf16 round to nearest even.
+/// The storage conversions of Docs/NUMERICS.md "Types": f16/bf16 -> f32 exact, f32 -> f16/bf16 round to nearest even.
 final class DTypeConversionTests: XCTestCase {
     func isHalfNaN(_ h: UInt16) -> Bool { (h & 0x7C00) == 0x7C00 && (h & 0x03FF) != 0 }
 

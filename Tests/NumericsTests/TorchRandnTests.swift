@@ -2,7 +2,7 @@ import Foundation
 import Numerics
 import XCTest
 
-/// torch-cpu mode against every vector in reference/torch_randn_vectors.txt (both kernels, bit-exact).
+/// torch-cpu mode against every vector of the embedded copy in TorchRandnVectors.swift (both kernels, bit-exact).
 final class TorchRandnTests: XCTestCase {
     struct Vector { let section: String; let description: String; let values: [Double]; let hexBits: [UInt32]? }
 

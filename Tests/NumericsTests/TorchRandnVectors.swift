@@ -1,4 +1,4 @@
-// Verbatim copy of /work/shared/reference/torch_randn_vectors.txt (PyTorch 2.13 outputs), embedded so a clean
+// Verbatim copy of the reference torch_randn_vectors.txt (PyTorch 2.13 outputs; Docs/TORCH_RANDN.md), embedded so a clean
 // clone has it; TorchRandnTests parses it at test time and checks it against the shared file when present.
 let torchRandnVectorsText = #"""
 ## Section A: x86-64 AVX2 kernel (the default on this machine; torch picks AVX2 on AVX2-without-AVX512 CPUs)

@@ -5,7 +5,7 @@
 //
 // Tolerance. One forward of this model matches PyTorch to ~2e-6 absolute (FluxTransformerParityTests: float32
 // summation order in the GEMMs, attention and norms; torch's sinusoid frequencies are used because the
-// timestep sinusoid near t = 1000 is ill-conditioned, flux.md §1.3). The schedule and the Euler update are
+// timestep sinusoid near t = 1000 is ill-conditioned, Docs/FLUX.md §1.3). The schedule and the Euler update are
 // bit-exact (SchedulerTests), so all the error is the velocity error times Δσ, carried and re-amplified by the
 // later forwards (the model's Jacobian on its input is O(1) here). Measured (latents of magnitude 2.5 ... 4.2):
 // base 1.8e-7, 3.6e-7, 4.2e-7, 8.6e-7 and LoRWeB 1.8e-7, 2.5e-7, 4.8e-7, 7.5e-7 after steps 1-4, i.e. the error

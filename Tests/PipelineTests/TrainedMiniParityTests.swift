@@ -1,5 +1,5 @@
 // The shipped (trained) `mini` weights against PyTorch on whole analogies (Tools/fixtures/mini_trained_fixtures.py):
-// transformers' CLIP query, the LoRWeB coefficients (reference AttLoRA from lorweb.md) and 20 Euler steps of
+// transformers' CLIP query, the LoRWeB coefficients (reference AttLoRA from Docs/LORWEB.md) and 20 Euler steps of
 // diffusers' FluxTransformer2DModel + FlowMatchEulerDiscreteScheduler, without and with the basis.
 //
 // Tolerance. One forward matches PyTorch to ~1e-6 relative (FluxTransformerParityTests); over 20 steps the

@@ -1,4 +1,4 @@
-// A small SPIR-V reader and the numerics lint of issue 8 (reference/vulkan.md §0.3, §6.1): in an exact kernel
+// A small SPIR-V reader and the numerics lint of issue 8 (Docs/VULKAN.md §1.3, §3): in an exact kernel
 // every OpFAdd / OpFSub / OpFMul (and OpVectorTimesScalar) result carries the NoContraction decoration, so no
 // driver may fuse a*b+c; GLSL.std.450 Fma appears only where FMA_MODE = 0 asks for the device's proven-fused
 // fma (the function `exact_fma` of Shaders/include/contract.glsl); Sqrt only in the contract's square-root

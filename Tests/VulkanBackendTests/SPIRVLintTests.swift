@@ -1,5 +1,5 @@
 // The SPIR-V lint (issue 8 item 4) over every compiled kernel, plus negative cases that prove it can fail:
-// a committed contractible shader, and the glslc -O + [[unroll]] trap of reference/vulkan.md §0.3 rebuilt here.
+// a committed contractible shader, and the glslc -O + [[unroll]] trap of Docs/VULKAN.md §1.3 rebuilt here.
 import Foundation
 import XCTest
 import VulkanBackend

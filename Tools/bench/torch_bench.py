@@ -4,7 +4,7 @@ lorweb-bench runs this script itself (`--python PY`), reads the JSON it prints o
 ratios Swift / PyTorch in the same table, so both sides run in one job on the same machine.
 
 - mini: the shipped `mini` bundle in diffusers FluxTransformer2DModel + the AttLoRA layers of
-  Tools/training/mini_torch.py (lorweb.md §2.4-2.5, coefficients recomputed in every forward as the official
+  Tools/training/mini_torch.py (Docs/LORWEB.md §2.4-2.5, coefficients recomputed in every forward as the official
   code does), batch 1, one velocity evaluation = one Euler step; base alone and with the basis.
 - full: FLUX.1 width (D = 3072, 24 heads × 128, joint dim 4096, pooled 768, guidance embeds), 512 text +
   1024 noise + 1024 context tokens, seeded random weights, models with (double, single) blocks = (0, 0),

@@ -5,7 +5,7 @@ Same computation as the Swift pipeline (AnalogyPipeline.swift, LatentCodec.swift
 - 4-px RGB patches packed FLUX-style: token n = r*cols + q, channel k = c*16 + dy*4 + dx;
 - Kontext layout: noise tokens first (ids [0,r,c]), context tokens after (ids [1,r,c]), text ids zero;
 - timestep = sigma (the pipeline passes t/1000), guidance 2.5, output sliced to the noise tokens;
-- AttLoRA written from /work/shared/reference/lorweb.md §2.4-2.5 (softmax over the basis, one head, scale 1).
+- AttLoRA written from Docs/LORWEB.md §2.4-2.5 (softmax over the basis, one head, scale 1).
 """
 import json
 import math
@@ -117,12 +117,12 @@ def clip_query(clip, a, ap, b):
 
 
 def adapted_linear_paths(model):
-    """Every nn.Linear inside the blocks (lorweb.md §1.3): 52 for mini."""
+    """Every nn.Linear inside the blocks (Docs/LORWEB.md §1.3): 52 for mini."""
     return [n for n, m in model.named_modules() if isinstance(m, nn.Linear) and "transformer_blocks" in n]
 
 
 class BasisLinear(nn.Module):
-    """y = base(x) + einsum('bsi,nir,bn,nro->bso', x, A, c, B), c = softmax_n(W_q e . K_n / sqrt(K)) (lorweb.md §2.4-2.5).
+    """y = base(x) + einsum('bsi,nir,bn,nro->bso', x, A, c, B), c = softmax_n(W_q e . K_n / sqrt(K)) (Docs/LORWEB.md §2.4-2.5).
     With n_loras = 1 and no query it is one plain LoRA (c = 1): the single-LoRA baseline."""
 
     def __init__(self, base, n_loras, rank, key_dim, query_dim, gen):
@@ -175,7 +175,7 @@ def set_query(layers, query):
 
 
 def adapter_state(layers):
-    """Official LoRWeB key format (lorweb.md §1.2)."""
+    """Official LoRWeB key format (Docs/LORWEB.md §1.2)."""
     out = {}
     for path, l in layers.items():
         out[f"transformer.{path}.lora_A"] = l.lora_A.detach().float().contiguous()

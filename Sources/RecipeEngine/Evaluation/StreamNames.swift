@@ -1,5 +1,5 @@
 // Stream ids for random draws: from the binding name and broadcast index only, so adding, removing or
-// reordering other lines never changes a draw (NUMERICS.md "Random numbers").
+// reordering other lines never changes a draw (Docs/NUMERICS.md "Random numbers").
 import Numerics
 
 public enum StreamNames {

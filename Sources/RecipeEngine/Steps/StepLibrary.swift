@@ -76,7 +76,7 @@ public struct StepLibrary: Sendable {
         return lines
     }
 
-    /// The step table as Markdown (README-recipes.md and `lorweb steps --markdown`).
+    /// The step table as Markdown (the README's "Steps" table and `lorweb steps --markdown`).
     public func markdownTable() -> String {
         var out = "| Step | Signature | What it does | Example |\n|---|---|---|---|\n"
         for step in steps {

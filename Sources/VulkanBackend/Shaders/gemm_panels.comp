@@ -1,9 +1,9 @@
 #version 450
-// Exact GEMM (NUMERICS.md rule 1): C[i, j] = fma(a[i,K-1], b[K-1,j], ... fma(a[i,0], b[0,j], +0.0)) (+ bias[j]).
+// Exact GEMM (Docs/NUMERICS.md rule 1): C[i, j] = fma(a[i,K-1], b[K-1,j], ... fma(a[i,0], b[0,j], +0.0)) (+ bias[j]).
 // One invocation owns a 4x4 block of C; every element is ONE sequential chain over k ascending from +0.0 through
 // the contract's exact_fma; the bias is one IEEE add afterwards. No k padding enters a chain.
 //
-// Operands are RGBA32F uniform texel buffers (llvmpipe vectorises texel fetches, reference/vulkan.md §0.2):
+// Operands are RGBA32F uniform texel buffers (llvmpipe vectorises texel fetches, Docs/VULKAN.md §1.2):
 //   A: rows of K floats, row stride lda4 texels (the host pads each row to a multiple of 4 with zeros);
 //   B: the PackedLinear panel layout: panel p = [K][16] floats = [K][4] texels, columns 16p..16p+15.
 // Bindings: 0 = A (texels), 1 = B panels (texels), 2 = bias (storage, padded to 16; unread when hasBias = 0),

@@ -1,5 +1,5 @@
 #version 450
-// Exact GEMM for discrete GPUs (NUMERICS.md rule 1), same contract and bindings as gemm_panels.comp but with
+// Exact GEMM for discrete GPUs (Docs/NUMERICS.md rule 1), same contract and bindings as gemm_panels.comp but with
 // storage-buffer operands staged through shared memory: a 64x64 block of C per 16x16 workgroup, 4x4 outputs per
 // invocation (rows ty + 16i, columns tx + 16j), K in slices of 16. Each output is still ONE chain over k
 // ascending from +0.0: a slice only moves operands, the accumulators never leave the invocation, and the zero

@@ -1,4 +1,4 @@
-// The numerics contract on the GPU (NUMERICS.md "GPU backends"): the only way kernels multiply-add, divide
+// The numerics contract on the GPU (Docs/NUMERICS.md "GPU backends"): the only way kernels multiply-add, divide
 // and take square roots. Include once per kernel, after `#version 450`.
 //
 // Specialization constants (set by the host from the device probe, VulkanDevice.probe):
@@ -14,7 +14,7 @@ layout(constant_id = 1) const int DIVSQRT_MODE = 0;
 
 // fma(a, b, c) with one rounding, from FP64: a*b is exact in double (48 bits); TwoSum gives the exact error of
 // p + c; forcing the double sum to the odd neighbour when inexact makes the final double->float rounding
-// equal to one rounding of the exact a*b+c (round-to-odd, reference/vulkan.md §7). Bit-exact on lavapipe.
+// equal to one rounding of the exact a*b+c (round-to-odd, Docs/VULKAN.md §4). Bit-exact on lavapipe.
 float fma_rto(float a, float b, float c) {
     precise double p = double(a) * double(b);
     precise double cd = double(c);

@@ -1,4 +1,4 @@
-// NUMERICS.md rule 2 (canonical 8-lane sum) and rule 3 (max), as in Sources/Numerics/CanonicalSum.swift and
+// Docs/NUMERICS.md rule 2 (canonical 8-lane sum) and rule 3 (max), as in Sources/Numerics/CanonicalSum.swift and
 // Sources/TensorCore/LaneSum.swift: one invocation owns the whole reduction and keeps 8 accumulators.
 // Macros, because GLSL cannot pass a buffer or a closure to a function. Needs exact_math.glsl (em_isnan).
 #ifndef LORWEB_REDUCTIONS_GLSL
