@@ -71,9 +71,8 @@ extension CPUBackend {
     }
 
     public func permute(_ x: Tensor, _ order: [Int]) -> Tensor {
-        precondition(order.sorted() == Array(0..<x.rank), "permute: \(order) is not a permutation of rank \(x.rank)")
+        let shape = ShapeRules.permute(x.shape, order)
         guard x.rank > 0, x.count > 0 else { return reference.permute(x, order) }
-        let shape = order.map { x.shape[$0] }
         let inStrides = x.strides
         let sourceStrides = order.map { inStrides[$0] }  // source stride of each output dimension
         let n = shape.last!, innerStride = sourceStrides.last!

@@ -1,13 +1,13 @@
 // The Vulkan backend: the Backend protocol on a Vulkan device, byte-identical to CPUBackend in exact mode.
 // Host tensors in and out: each op uploads its inputs, runs its kernels, downloads the result (PackedLinear
-// weights are uploaded once and cached). Ops without a kernel yet run on the CPU: see +HostFallback.
+// weights are uploaded once and cached). The few calls beyond the kernels' limits run on the host CPU (`supports`).
 import Foundation
 import TensorCore
 
 public struct VulkanBackend: Backend {
     public let device: VulkanDevice
     public var mode: ComputeMode { .exact }
-    /// Runs the ops that have no kernel yet (VulkanBackend+HostFallback.swift) and prepares host-side layouts.
+    /// Runs the calls `supports` declines (same bytes) and prepares host-side layouts.
     let host: CPUBackend
     let weights: WeightCache
 
