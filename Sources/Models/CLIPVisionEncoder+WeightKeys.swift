@@ -77,7 +77,8 @@ enum CLIPLayerWeight: String, CLIPWeightTable {
         }
     }
 
-    static func scope(_ layer: Int) -> String { "vision_model.encoder.layers.\(layer)." }
+    static let layersScope = "vision_model.encoder.layers."
+    static func scope(_ layer: Int) -> String { layersScope + "\(layer)." }
 }
 
 extension CLIPVisionConfig {

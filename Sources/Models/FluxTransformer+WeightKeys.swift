@@ -110,8 +110,9 @@ public enum FluxWeightKeys {
     public static let doubleBlockNormSuffixes = FluxDoubleBlockNorm.allCases.map(\.rawValue)
     public static let singleBlockNormSuffixes = FluxSingleBlockNorm.allCases.map(\.rawValue)
 
-    static func doubleBlockPrefix(_ i: Int) -> String { "transformer_blocks.\(i)." }
-    static func singleBlockPrefix(_ j: Int) -> String { "single_transformer_blocks.\(j)." }
+    static let doubleBlockScope = "transformer_blocks.", singleBlockScope = "single_transformer_blocks."
+    static func doubleBlockPrefix(_ i: Int) -> String { doubleBlockScope + "\(i)." }
+    static func singleBlockPrefix(_ j: Int) -> String { singleBlockScope + "\(j)." }
 
     /// Every Linear of the model in load order: embedders, blocks, output layers.
     public static func linears(_ config: FluxTransformerConfig) -> [FluxLinearSpec] {
