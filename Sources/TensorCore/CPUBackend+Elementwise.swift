@@ -54,13 +54,7 @@ extension CPUBackend {
                     let (pa, pb, py) = (SendableConstPointer(ap.base), SendableConstPointer(bp.base), SendablePointer(yp.base))
                     Parallel.forRanges(rows, threads: threads, minimumPerThread: max(1, Self.elementsPerThread / max(n, 1))) { range in
                         for row in range {
-                            var rest = row, oa = 0, ob = 0
-                            for d in 0..<outer.count {
-                                let coordinate = rest / outerStrides[d]
-                                rest %= outerStrides[d]
-                                oa += coordinate * sa[d]
-                                ob += coordinate * sb[d]
-                            }
+                            let (oa, ob) = ShapeRules.broadcastOffsets(row, outStrides: outerStrides, sa, sb)
                             op.applyRow(pa.pointer + oa, la, pb.pointer + ob, lb, py.pointer + row * n, n)
                         }
                     }

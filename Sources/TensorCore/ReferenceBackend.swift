@@ -54,13 +54,7 @@ public struct ReferenceBackend: Backend {
         let sb = ShapeRules.broadcastStrides(b.shape, to: shape)
         let outStrides = Tensor.rowMajorStrides(shape)
         return Tensor(shape: shape) { idx in
-            var rest = idx, ia = 0, ib = 0
-            for d in 0..<shape.count {
-                let coordinate = rest / outStrides[d]
-                rest %= outStrides[d]
-                ia += coordinate * sa[d]
-                ib += coordinate * sb[d]
-            }
+            let (ia, ib) = ShapeRules.broadcastOffsets(idx, outStrides: outStrides, sa, sb)
             return op.apply(a.data[ia], b.data[ib])
         }
     }

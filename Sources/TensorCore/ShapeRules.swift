@@ -24,6 +24,20 @@ public enum ShapeRules {
         }
     }
 
+    /// The element offsets in a and b of output element `index` (row-major over `outStrides`, which may cover
+    /// only the leading dimensions, `sa` and `sb` from `broadcastStrides`).
+    @inline(__always)
+    public static func broadcastOffsets(_ index: Int, outStrides: [Int], _ sa: [Int], _ sb: [Int]) -> (Int, Int) {
+        var rest = index, ia = 0, ib = 0
+        for d in 0..<outStrides.count {
+            let coordinate = rest / outStrides[d]
+            rest %= outStrides[d]
+            ia += coordinate * sa[d]
+            ib += coordinate * sb[d]
+        }
+        return (ia, ib)
+    }
+
     /// Checks a last-dimension parameter vector ([n]) of a row op.
     public static func checkRowParameter(_ p: Tensor?, _ n: Int, _ what: String) {
         if let p { precondition(p.count == n, "\(what): parameter of shape \(p.shape) for rows of \(n)") }
