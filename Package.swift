@@ -12,12 +12,11 @@ let cpuFlags: [SwiftSetting] = []
 
 // The GPU build (issue 8): the Vulkan backend is compiled in only when its system packages are installed
 // (apt: libvulkan-dev, glslc; mesa-vulkan-drivers gives lavapipe, a CPU Vulkan driver for CI).
-// LORWEB_VULKAN=0 forces the CPU-only build. Targets that reference it see the condition LORWEB_VULKAN.
+// LORWEB_VULKAN=0 forces the CPU-only build. Only InstalledBackends depends on it (backend targets are listed once).
 let vulkanBuild = ProcessInfo.processInfo.environment["LORWEB_VULKAN"] != "0"
     && FileManager.default.fileExists(atPath: "/usr/include/vulkan/vulkan.h")
     && FileManager.default.fileExists(atPath: "/usr/bin/glslc")
-let vulkanDependency: [Target.Dependency] = vulkanBuild ? ["VulkanBackend"] : []
-let vulkanFlags: [SwiftSetting] = vulkanBuild ? [.define("LORWEB_VULKAN")] : []
+let backendTargets: [Target.Dependency] = vulkanBuild ? ["VulkanBackend"] : []
 let vulkanTargets: [Target] = !vulkanBuild ? [] : [
     .systemLibrary(name: "CVulkan", pkgConfig: "vulkan", providers: [.apt(["libvulkan-dev"])]),
     // Compiles Sources/VulkanBackend/Shaders/*.comp to SPIR-V with /usr/bin/glslc at build time.
@@ -56,11 +55,13 @@ let package = Package(
         .target(name: "Analogies", dependencies: ["Formats"], swiftSettings: cpuFlags),
         // 3c. Figures and image metrics: labelled grids, bar charts, PSNR/SSIM, tables.
         .target(name: "Figures", dependencies: ["Formats", "Numerics"], swiftSettings: cpuFlags),
+        // 2c. The backend targets built into this binary, registered in TensorCore's BackendRegistry.
+        .target(name: "InstalledBackends", dependencies: ["TensorCore"] + backendTargets, swiftSettings: cpuFlags),
         // 4. FluxTransformer, LoRA basis, CLIP vision encoder.
         .target(name: "Models", dependencies: ["TensorCore", "Formats", "Numerics"], swiftSettings: cpuFlags),
         // 5. The analogy pipeline: grid, query, coefficients, scheduler, sampling loop.
-        .target(name: "Pipeline", dependencies: ["Models", "Formats", "TensorCore", "Numerics"] + vulkanDependency,
-                resources: [.copy("Resources/mini")], swiftSettings: cpuFlags + vulkanFlags),
+        .target(name: "Pipeline", dependencies: ["Models", "Formats", "TensorCore", "Numerics", "InstalledBackends"],
+                resources: [.copy("Resources/mini")], swiftSettings: cpuFlags),
         // 6. The recipe language: lexer, parser, checker, evaluator, steps, cache, provenance.
         .target(name: "RecipeEngine", dependencies: ["Pipeline", "Figures", "Formats", "Analogies", "TensorCore", "Numerics"],
                 swiftSettings: cpuFlags),
@@ -68,7 +69,7 @@ let package = Package(
         .executableTarget(name: "lorweb", dependencies: [
             "RecipeEngine", "Pipeline", "Formats", "Analogies", "TensorCore", "CReadline",
             .product(name: "ArgumentParser", package: "swift-argument-parser"),
-        ] + vulkanDependency, swiftSettings: cpuFlags + vulkanFlags),
+        ], swiftSettings: cpuFlags),
         // Benchmarks (make bench): exact kernels against OpenBLAS in the same process.
         .executableTarget(name: "lorweb-bench", dependencies: ["TensorCore", "COpenBLAS", "Formats", "Models", "Pipeline"], swiftSettings: cpuFlags),
 

@@ -81,44 +81,26 @@ public struct CLIPVisionEncoder: Sendable {
     public init(config: CLIPVisionConfig, weights: any WeightSource, prefix: String = "", strict: Bool = true,
                 sourceName: String = "CLIP weights") throws {
         try config.validate()
-        try config.checkWeights(weights, prefix: prefix, strict: strict, sourceName: sourceName)
+        let loader = try config.loader(weights, prefix: prefix, strict: strict, sourceName: sourceName)
         self.config = config
         activation = CLIPActivation(configName: config.hiddenAct)!  // validate() checked it
         let eps = Float(config.layerNormEps)
 
-        func tensor(_ key: String) throws -> Tensor { try weights.tensor(prefix + key) }
-        func linear(_ key: String, bias: Bool) throws -> PackedLinear {
-            let w = prefix + key + ".weight"
-            let info = try weights.info(w)
-            if bias {
-                let b = prefix + key + ".bias"
-                return try PackedLinear(weight: weights.rawBytes(w), dtype: info.dtype, shape: info.shape,
-                                        bias: weights.rawBytes(b), biasDType: weights.info(b).dtype)
-            }
-            return try PackedLinear(weight: weights.rawBytes(w), dtype: info.dtype, shape: info.shape)
-        }
-        func norm(_ key: String) throws -> CLIPLayerNorm {
-            CLIPLayerNorm(weight: try tensor(key + ".weight"), bias: try tensor(key + ".bias"), eps: eps)
-        }
-
-        patchEmbedding = try linear("vision_model.embeddings.patch_embedding", bias: false)
-        classEmbedding = try tensor("vision_model.embeddings.class_embedding")
-        positionEmbedding = try tensor("vision_model.embeddings.position_embedding.weight")
-        preLayerNorm = try norm("vision_model.pre_layrnorm")
+        patchEmbedding = try loader.linear(CLIPModelWeight.patchEmbedding, config: config)
+        classEmbedding = try loader.tensor(CLIPModelWeight.classEmbedding.rawValue)
+        positionEmbedding = try loader.tensor(CLIPModelWeight.positionEmbedding.rawValue + ".weight")
+        preLayerNorm = try loader.layerNorm(CLIPModelWeight.preLayerNorm, eps: eps)
         layers = try (0..<config.numHiddenLayers).map { i in
-            let p = "vision_model.encoder.layers.\(i)."
+            let scope = CLIPLayerWeight.scope(i)
+            func linear(_ module: CLIPLayerWeight) throws -> PackedLinear { try loader.linear(module, in: scope, config: config) }
             return CLIPEncoderLayer(
-                layerNorm1: try norm(p + "layer_norm1"),
-                qProj: try linear(p + "self_attn.q_proj", bias: true),
-                kProj: try linear(p + "self_attn.k_proj", bias: true),
-                vProj: try linear(p + "self_attn.v_proj", bias: true),
-                outProj: try linear(p + "self_attn.out_proj", bias: true),
-                layerNorm2: try norm(p + "layer_norm2"),
-                fc1: try linear(p + "mlp.fc1", bias: true),
-                fc2: try linear(p + "mlp.fc2", bias: true))
+                layerNorm1: try loader.layerNorm(CLIPLayerWeight.layerNorm1, in: scope, eps: eps),
+                qProj: try linear(.qProj), kProj: try linear(.kProj), vProj: try linear(.vProj), outProj: try linear(.outProj),
+                layerNorm2: try loader.layerNorm(CLIPLayerWeight.layerNorm2, in: scope, eps: eps),
+                fc1: try linear(.fc1), fc2: try linear(.fc2))
         }
-        postLayerNorm = try norm("vision_model.post_layernorm")
-        visualProjection = try linear("visual_projection", bias: false)
+        postLayerNorm = try loader.layerNorm(CLIPModelWeight.postLayerNorm, eps: eps)
+        visualProjection = try loader.linear(CLIPModelWeight.visualProjection, config: config)
     }
 
     /// Attention scale head_dim^-0.5: transformers computes it as a Python float; rounded once to f32 here.

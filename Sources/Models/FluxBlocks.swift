@@ -17,13 +17,38 @@ struct FluxRunContext {
     let headDim: Int
 }
 
+/// Shift, scale and gate of one AdaLayerNorm branch, each [B, 1, D].
+struct FluxModulation {
+    let shift: Tensor
+    let scale: Tensor
+    let gate: Tensor
+}
+
 let fluxNormEps: Float = 1e-6
 
 extension FluxRunContext {
-    /// Chunk `index` of `count` equal chunks of a modulation vector e [B, count·D], as [B, 1, D].
-    func chunk(_ e: Tensor, _ index: Int, of count: Int) -> Tensor {
+    /// The `count` equal chunks of a modulation vector e [B, count·D], each as [B, 1, D].
+    func chunks(_ e: Tensor, _ count: Int) -> [Tensor] {
         let d = e.shape[1] / count
-        return backend.slice(e, axis: 1, range: (index * d)..<((index + 1) * d)).reshaped([e.shape[0], 1, d])
+        return (0..<count).map { backend.slice(e, axis: 1, range: ($0 * d)..<(($0 + 1) * d)).reshaped([e.shape[0], 1, d]) }
+    }
+
+    /// AdaLayerNormZero: chunks shift_msa, scale_msa, gate_msa, shift_mlp, scale_mlp, gate_mlp.
+    func zeroModulation(_ e: Tensor) -> (attention: FluxModulation, mlp: FluxModulation) {
+        let c = chunks(e, 6)
+        return (FluxModulation(shift: c[0], scale: c[1], gate: c[2]), FluxModulation(shift: c[3], scale: c[4], gate: c[5]))
+    }
+
+    /// AdaLayerNormZeroSingle: chunks shift, scale, gate.
+    func singleModulation(_ e: Tensor) -> FluxModulation {
+        let c = chunks(e, 3)
+        return FluxModulation(shift: c[0], scale: c[1], gate: c[2])
+    }
+
+    /// AdaLayerNormContinuous: chunks are (scale, shift), in that order.
+    func continuousModulation(_ e: Tensor) -> (scale: Tensor, shift: Tensor) {
+        let c = chunks(e, 2)
+        return (c[0], c[1])
     }
 
     /// LN(x) · (1 + scale) + shift, LayerNorm without affine, eps 1e-6; scale and shift are [B, 1, D].
@@ -31,6 +56,8 @@ extension FluxRunContext {
         let normed = backend.layerNorm(x, weight: nil, bias: nil, eps: fluxNormEps)
         return backend.add(backend.mul(normed, backend.add(scale, scalar: 1)), shift)
     }
+
+    func modulate(_ x: Tensor, _ m: FluxModulation) -> Tensor { modulate(x, shift: m.shift, scale: m.scale) }
 
     /// x + gate · y (gate [B, 1, D]).
     func gatedResidual(_ x: Tensor, gate: Tensor, _ y: Tensor) -> Tensor {
@@ -53,72 +80,63 @@ extension FluxRunContext {
     }
 }
 
-/// The feed-forward of a double block: net.2(GELU_tanh(net.0.proj(x))), D → M → D.
-struct FluxFeedForward: Sendable {
-    let inProj: AdaptedLinear   // net.0.proj
-    let outProj: AdaptedLinear  // net.2
-
-    func callAsFunction(_ x: Tensor, _ ctx: FluxRunContext) -> Tensor {
-        outProj(ctx.backend.gelu(inProj(x, ctx.adapters, backend: ctx.backend)), ctx.adapters, backend: ctx.backend)
-    }
+extension AdaptedLinear {
+    /// The Linear with this forward pass's backend and adapters.
+    func callAsFunction(_ x: Tensor, _ ctx: FluxRunContext) -> Tensor { self(x, ctx.adapters, backend: ctx.backend) }
 }
 
 /// FluxTransformerBlock: image and text streams with their own weights, one joint attention.
 struct FluxDoubleBlock: Sendable {
-    let norm1: AdaptedLinear, norm1Context: AdaptedLinear          // D → 6D each
-    let toQ: AdaptedLinear, toK: AdaptedLinear, toV: AdaptedLinear  // image stream
-    let addQ: AdaptedLinear, addK: AdaptedLinear, addV: AdaptedLinear  // text stream
-    let toOut: AdaptedLinear, toAddOut: AdaptedLinear
-    let normQ: Tensor, normK: Tensor, normAddedQ: Tensor, normAddedK: Tensor  // [hd]
-    let ff: FluxFeedForward, ffContext: FluxFeedForward
+    let w: FluxBlockWeights<FluxDoubleBlockLinear, FluxDoubleBlockNorm>
+
+    /// The feed-forward of either stream: net.2(GELU_tanh(net.0.proj(x))), D → M → D.
+    func feedForward(_ x: Tensor, _ inProj: FluxDoubleBlockLinear, _ outProj: FluxDoubleBlockLinear,
+                     _ ctx: FluxRunContext) -> Tensor {
+        w[outProj](ctx.backend.gelu(w[inProj](x, ctx)), ctx)
+    }
 
     /// h [B, S_img, D], c [B, S_txt, D] → (h, c).
     func callAsFunction(hidden h: Tensor, context c: Tensor, _ ctx: FluxRunContext) -> (Tensor, Tensor) {
-        let be = ctx.backend, ad = ctx.adapters
+        let be = ctx.backend
         let sTxt = c.shape[1], sAll = c.shape[1] + h.shape[1]
-        // AdaLayerNormZero chunks: shift_msa, scale_msa, gate_msa, shift_mlp, scale_mlp, gate_mlp.
-        let e = norm1(ctx.siluTemb, ad, backend: be)
-        let ec = norm1Context(ctx.siluTemb, ad, backend: be)
-        let nh = ctx.modulate(h, shift: ctx.chunk(e, 0, of: 6), scale: ctx.chunk(e, 1, of: 6))
-        let nc = ctx.modulate(c, shift: ctx.chunk(ec, 0, of: 6), scale: ctx.chunk(ec, 1, of: 6))
+        let img = ctx.zeroModulation(w[.norm1](ctx.siluTemb, ctx))
+        let txt = ctx.zeroModulation(w[.norm1Context](ctx.siluTemb, ctx))
+        let nh = ctx.modulate(h, img.attention)
+        let nc = ctx.modulate(c, txt.attention)
 
         // Joint attention, text tokens first.
-        let q = ctx.rotate(be.concat([ctx.headNorm(addQ(nc, ad, backend: be), normAddedQ),
-                                      ctx.headNorm(toQ(nh, ad, backend: be), normQ)], axis: 1))
-        let k = ctx.rotate(be.concat([ctx.headNorm(addK(nc, ad, backend: be), normAddedK),
-                                      ctx.headNorm(toK(nh, ad, backend: be), normK)], axis: 1))
-        let v = be.concat([addV(nc, ad, backend: be), toV(nh, ad, backend: be)], axis: 1)
+        let q = ctx.rotate(be.concat([ctx.headNorm(w[.addQ](nc, ctx), w[.normAddedQ]),
+                                      ctx.headNorm(w[.toQ](nh, ctx), w[.normQ])], axis: 1))
+        let k = ctx.rotate(be.concat([ctx.headNorm(w[.addK](nc, ctx), w[.normAddedK]),
+                                      ctx.headNorm(w[.toK](nh, ctx), w[.normK])], axis: 1))
+        let v = be.concat([w[.addV](nc, ctx), w[.toV](nh, ctx)], axis: 1)
         let a = ctx.attend(q: q, k: k, v: v)
-        let aTxt = toAddOut(be.slice(a, axis: 1, range: 0..<sTxt), ad, backend: be)
-        let aImg = toOut(be.slice(a, axis: 1, range: sTxt..<sAll), ad, backend: be)
+        let aTxt = w[.toAddOut](be.slice(a, axis: 1, range: 0..<sTxt), ctx)
+        let aImg = w[.toOut](be.slice(a, axis: 1, range: sTxt..<sAll), ctx)
 
-        var h2 = ctx.gatedResidual(h, gate: ctx.chunk(e, 2, of: 6), aImg)
-        h2 = ctx.gatedResidual(h2, gate: ctx.chunk(e, 5, of: 6),
-                               ff(ctx.modulate(h2, shift: ctx.chunk(e, 3, of: 6), scale: ctx.chunk(e, 4, of: 6)), ctx))
-        var c2 = ctx.gatedResidual(c, gate: ctx.chunk(ec, 2, of: 6), aTxt)
-        c2 = ctx.gatedResidual(c2, gate: ctx.chunk(ec, 5, of: 6),
-                               ffContext(ctx.modulate(c2, shift: ctx.chunk(ec, 3, of: 6), scale: ctx.chunk(ec, 4, of: 6)), ctx))
+        var h2 = ctx.gatedResidual(h, gate: img.attention.gate, aImg)
+        h2 = ctx.gatedResidual(h2, gate: img.mlp.gate, feedForward(ctx.modulate(h2, img.mlp), .ffIn, .ffOut, ctx))
+        var c2 = ctx.gatedResidual(c, gate: txt.attention.gate, aTxt)
+        c2 = ctx.gatedResidual(c2, gate: txt.mlp.gate,
+                               feedForward(ctx.modulate(c2, txt.mlp), .ffContextIn, .ffContextOut, ctx))
         return (h2, c2)
     }
 }
 
-/// FluxSingleTransformerBlock on the concatenated stream z = [text | image].
+/// FluxSingleTransformerBlock on the concatenated stream z = [text | image]: norm D → 3D, proj_mlp D → M,
+/// proj_out D + M → D on cat(attention, mlp).
 struct FluxSingleBlock: Sendable {
-    let norm: AdaptedLinear                                  // D → 3D: shift, scale, gate
-    let toQ: AdaptedLinear, toK: AdaptedLinear, toV: AdaptedLinear
-    let projMlp: AdaptedLinear                               // D → M
-    let projOut: AdaptedLinear                               // D + M → D, input cat(attention, mlp)
-    let normQ: Tensor, normK: Tensor
+    let w: FluxBlockWeights<FluxSingleBlockLinear, FluxSingleBlockNorm>
 
     func callAsFunction(_ z: Tensor, _ ctx: FluxRunContext) -> Tensor {
-        let be = ctx.backend, ad = ctx.adapters
-        let e = norm(ctx.siluTemb, ad, backend: be)
-        let nz = ctx.modulate(z, shift: ctx.chunk(e, 0, of: 3), scale: ctx.chunk(e, 1, of: 3))
-        let mlp = be.gelu(projMlp(nz, ad, backend: be))
-        let q = ctx.rotate(ctx.headNorm(toQ(nz, ad, backend: be), normQ))
-        let k = ctx.rotate(ctx.headNorm(toK(nz, ad, backend: be), normK))
-        let att = ctx.attend(q: q, k: k, v: toV(nz, ad, backend: be))
-        let out = projOut(be.concat([att, mlp], axis: 2), ad, backend: be)
-        return ctx.gatedResidual(z, gate: ctx.chunk(e, 2, of: 3), out)
+        let be = ctx.backend
+        let m = ctx.singleModulation(w[.norm](ctx.siluTemb, ctx))
+        let nz = ctx.modulate(z, m)
+        let mlp = be.gelu(w[.projMlp](nz, ctx))
+        let q = ctx.rotate(ctx.headNorm(w[.toQ](nz, ctx), w[.normQ]))
+        let k = ctx.rotate(ctx.headNorm(w[.toK](nz, ctx), w[.normK]))
+        let att = ctx.attend(q: q, k: k, v: w[.toV](nz, ctx))
+        let out = w[.projOut](be.concat([att, mlp], axis: 2), ctx)
+        return ctx.gatedResidual(z, gate: m.gate, out)
     }
 }

@@ -15,6 +15,14 @@ struct FluxMLPEmbedder: Sendable {
     }
 }
 
+/// One block's output during a forward pass (FluxTransformer.forward's observer).
+public enum FluxBlockOutput: Sendable {
+    /// Double block `index`: the image stream [B, S_img, D] and the text stream [B, S_txt, D].
+    case double(index: Int, hidden: Tensor, context: Tensor)
+    /// Single block `index`: the joint stream [B, S_txt + S_img, D], text first.
+    case single(index: Int, joint: Tensor)
+}
+
 public struct FluxTransformer: Sendable {
     public let config: FluxTransformerConfig
     /// The 128 sinusoid frequencies used for timestep and guidance (default: `FluxHostTables.timestepFrequencies()`).
@@ -33,50 +41,30 @@ public struct FluxTransformer: Sendable {
 
     /// Loads every weight strictly: the source must hold exactly `FluxWeightKeys.expectedShapes(config)`
     /// (f32, f16 or bf16; widened exactly and packed once). Errors name the missing/unused keys or the first
-    /// mismatching shape.
+    /// mismatching shape. Which key goes where is read from the tables in FluxTransformer+WeightKeys.swift.
     public init(config: FluxTransformerConfig, weights source: any WeightSource) throws {
         try config.validate()
         let loader = try StrictWeightLoader(source: source, expected: FluxWeightKeys.expectedShapes(config))
-        var packed: [String: PackedLinear] = [:]
-        for spec in FluxWeightKeys.linears(config) { packed[spec.path] = try loader.linear(spec) }
-        func lin(_ path: String) -> PackedLinear { packed[path]! }
-        func adapted(_ path: String) -> AdaptedLinear { AdaptedLinear(path: path, base: lin(path)) }
-        func embedder(_ prefix: String) -> FluxMLPEmbedder {
-            FluxMLPEmbedder(linear1: lin(prefix + ".linear_1"), linear2: lin(prefix + ".linear_2"))
+        func lin(_ l: FluxModelLinear) throws -> PackedLinear { try loader.linear(l.spec("", config)) }
+        func embedder(_ first: FluxModelLinear, _ second: FluxModelLinear) throws -> FluxMLPEmbedder {
+            FluxMLPEmbedder(linear1: try lin(first), linear2: try lin(second))
         }
 
         self.config = config
         self.timestepFrequencies = FluxHostTables.timestepFrequencies()
-        xEmbedder = lin("x_embedder")
-        contextEmbedder = lin("context_embedder")
-        timestepEmbedder = embedder("time_text_embed.timestep_embedder")
-        guidanceEmbedder = config.guidanceEmbeds ? embedder("time_text_embed.guidance_embedder") : nil
-        textEmbedder = embedder("time_text_embed.text_embedder")
+        xEmbedder = try lin(.xEmbedder)
+        contextEmbedder = try lin(.contextEmbedder)
+        timestepEmbedder = try embedder(.timestep1, .timestep2)
+        guidanceEmbedder = config.guidanceEmbeds ? try embedder(.guidance1, .guidance2) : nil
+        textEmbedder = try embedder(.text1, .text2)
         doubleBlocks = try (0..<config.numLayers).map { i in
-            let p = "transformer_blocks.\(i)."
-            return FluxDoubleBlock(
-                norm1: adapted(p + "norm1.linear"), norm1Context: adapted(p + "norm1_context.linear"),
-                toQ: adapted(p + "attn.to_q"), toK: adapted(p + "attn.to_k"), toV: adapted(p + "attn.to_v"),
-                addQ: adapted(p + "attn.add_q_proj"), addK: adapted(p + "attn.add_k_proj"),
-                addV: adapted(p + "attn.add_v_proj"),
-                toOut: adapted(p + "attn.to_out.0"), toAddOut: adapted(p + "attn.to_add_out"),
-                normQ: try loader.tensor(p + "attn.norm_q.weight"), normK: try loader.tensor(p + "attn.norm_k.weight"),
-                normAddedQ: try loader.tensor(p + "attn.norm_added_q.weight"),
-                normAddedK: try loader.tensor(p + "attn.norm_added_k.weight"),
-                ff: FluxFeedForward(inProj: adapted(p + "ff.net.0.proj"), outProj: adapted(p + "ff.net.2")),
-                ffContext: FluxFeedForward(inProj: adapted(p + "ff_context.net.0.proj"),
-                                           outProj: adapted(p + "ff_context.net.2")))
+            FluxDoubleBlock(w: try FluxBlockWeights(prefix: FluxWeightKeys.doubleBlockPrefix(i), config: config, loader: loader))
         }
         singleBlocks = try (0..<config.numSingleLayers).map { j in
-            let p = "single_transformer_blocks.\(j)."
-            return FluxSingleBlock(
-                norm: adapted(p + "norm.linear"),
-                toQ: adapted(p + "attn.to_q"), toK: adapted(p + "attn.to_k"), toV: adapted(p + "attn.to_v"),
-                projMlp: adapted(p + "proj_mlp"), projOut: adapted(p + "proj_out"),
-                normQ: try loader.tensor(p + "attn.norm_q.weight"), normK: try loader.tensor(p + "attn.norm_k.weight"))
+            FluxSingleBlock(w: try FluxBlockWeights(prefix: FluxWeightKeys.singleBlockPrefix(j), config: config, loader: loader))
         }
-        normOut = lin("norm_out.linear")
-        projOut = lin("proj_out")
+        normOut = try lin(.normOut)
+        projOut = try lin(.projOut)
     }
 
     /// Loads `config.json` and the weights from a diffusers `transformer/` folder (single file or sharded index).
@@ -109,11 +97,13 @@ public struct FluxTransformer: Sendable {
     /// - outputTokens: keep only the first n image tokens (Kontext: the noise tokens); nil keeps all.
     /// - rope: the tables `ropeTables(imgIds:txtIds:backend:)` returns for these ids; a sampling loop passes them so
     ///   they are computed once per run instead of once per step (nil: computed here).
+    /// - observer: called with every block's output, in order (for bisecting a parity difference); it sees
+    ///   the values, it cannot change them.
     /// - Returns [B, outputTokens ?? S_img, p²·out_channels].
     public func forward(hidden: Tensor, encoderHidden: Tensor, pooled: Tensor, timestep: [Float], guidance: [Float]?,
                         imgIds: Tensor, txtIds: Tensor, outputTokens: Int? = nil,
                         adapters: FluxAdapters = .none, rope: (cos: Tensor, sin: Tensor)? = nil,
-                        backend: any Backend) throws -> Tensor {
+                        observer: ((FluxBlockOutput) -> Void)? = nil, backend: any Backend) throws -> Tensor {
         try checkInputs(hidden: hidden, encoderHidden: encoderHidden, pooled: pooled, timestep: timestep,
                         guidance: guidance, imgIds: imgIds, txtIds: txtIds, outputTokens: outputTokens)
         let be = backend
@@ -125,16 +115,21 @@ public struct FluxTransformer: Sendable {
 
         var h = be.linear(hidden, xEmbedder)
         var c = be.linear(encoderHidden, contextEmbedder)
-        for block in doubleBlocks { (h, c) = block(hidden: h, context: c, ctx) }
+        for (i, block) in doubleBlocks.enumerated() {
+            (h, c) = block(hidden: h, context: c, ctx)
+            observer?(.double(index: i, hidden: h, context: c))
+        }
         if !singleBlocks.isEmpty {
             var z = be.concat([c, h], axis: 1)  // the split/re-concat per block is a no-op: keep z joined
-            for block in singleBlocks { z = block(z, ctx) }
+            for (j, block) in singleBlocks.enumerated() {
+                z = block(z, ctx)
+                observer?(.single(index: j, joint: z))
+            }
             h = be.slice(z, axis: 1, range: sTxt..<(sTxt + sImg))
         }
         if let n = outputTokens, n < sImg { h = be.slice(h, axis: 1, range: 0..<n) }
-        // AdaLayerNormContinuous: chunks are (scale, shift), in that order.
-        let e = be.linear(ctx.siluTemb, normOut)
-        let out = ctx.modulate(h, shift: ctx.chunk(e, 1, of: 2), scale: ctx.chunk(e, 0, of: 2))
+        let m = ctx.continuousModulation(be.linear(ctx.siluTemb, normOut))
+        let out = ctx.modulate(h, shift: m.shift, scale: m.scale)
         let result = be.linear(out, projOut)
         precondition(result.shape[0] == batch)
         return result

@@ -91,7 +91,9 @@ public struct LoRWeBBasisLayout: Sendable, Equatable {
 }
 
 public struct LoRWeBBasis: Sendable {
-    static let tensorSuffixes = ["lora_A", "lora_B", "lora_keys", "att_lora_to_q.weight"]
+    /// The suffixes of one module's basis tensors: A_n, B_n, the keys, the query projection.
+    static let downSuffix = "lora_A", upSuffix = "lora_B", keysSuffix = "lora_keys", querySuffix = "att_lora_to_q.weight"
+    static let tensorSuffixes = [downSuffix, upSuffix, keysSuffix, querySuffix]
 
     public let layout: LoRWeBBasisLayout
     public var options: LoRWeBOptions

@@ -1,4 +1,4 @@
-// Strict loading: a checkpoint must hold exactly the expected keys with the expected shapes.
+// Strict loading, for every model: a checkpoint must hold exactly the expected keys with the expected shapes.
 // Missing and unused keys are both reported (ARCHITECTURE "silent key drift" is a bug, not a feature).
 import Formats
 import Numerics
@@ -11,55 +11,79 @@ func describe(_ source: any WeightSource) -> String {
     return String(describing: type(of: source))
 }
 
+/// Everything a source gets wrong against the expected keys, found from the headers alone (in expected order).
+struct WeightMismatch {
+    var missing: [String] = []
+    var unused: [String] = []
+    var wrongShapes: [(key: String, found: [Int], expected: [Int])] = []
+    var isEmpty: Bool { missing.isEmpty && unused.isEmpty && wrongShapes.isEmpty }
+}
+
 struct StrictWeightLoader {
     let source: any WeightSource
     let name: String
+    /// Prepended to every key the loader reads (e.g. "image_encoder." inside a pipeline checkpoint).
+    let prefix: String
 
-    /// Checks every expected key and shape against the source before anything is read.
-    /// Fails with the missing keys, the unused keys, or the first shape mismatch (key and both shapes).
-    init(source: any WeightSource, expected: [(key: String, shape: [Int])]) throws {
+    /// Checks every expected key (full keys, prefix included) and shape against the source before anything is
+    /// read. `strict`: no other key may appear under `prefix` except `ignorable` ones. A mismatch becomes the
+    /// error `report` makes of it (each model words its own).
+    init(source: any WeightSource, expected: [(key: String, shape: [Int])], name: String? = nil, prefix: String = "",
+         strict: Bool = true, ignorable: Set<String> = [], report: (WeightMismatch, String) -> any Error = fluxReport) throws {
         self.source = source
-        self.name = describe(source)
-        let expectedKeys = Set(expected.map(\.key))
-        let missing = expected.map(\.key).filter { !source.contains($0) }
-        let unused = source.keys.filter { !expectedKeys.contains($0) }
-        if !missing.isEmpty || !unused.isEmpty {
-            var parts: [String] = []
-            if !missing.isEmpty { parts.append("\(missing.count) missing key(s): \(Self.list(missing))") }
-            if !unused.isEmpty { parts.append("\(unused.count) unused key(s): \(Self.list(unused))") }
-            throw ModelError.weights(source: name, "checkpoint does not fit the config: " + parts.joined(separator: "; "))
-        }
+        self.name = name ?? describe(source)
+        self.prefix = prefix
+        var mismatch = WeightMismatch()
         for (key, shape) in expected {
+            guard source.contains(key) else { mismatch.missing.append(key); continue }
             let info: TensorInfo
-            do { info = try source.info(key) } catch { throw ModelError.weights(source: name, "\(error)") }
-            if info.shape != shape {
-                throw ModelError.weights(source: name, "\"\(key)\" has shape \(info.shape), the config needs \(shape)")
-            }
+            do { info = try source.info(key) } catch { throw ModelError.weights(source: self.name, "\(error)") }
+            if info.shape != shape { mismatch.wrongShapes.append((key, info.shape, shape)) }
         }
+        if strict {
+            let known = Set(expected.map(\.key))
+            mismatch.unused = source.keys.filter { $0.hasPrefix(prefix) && !known.contains($0) && !ignorable.contains($0) }
+        }
+        if !mismatch.isEmpty { throw report(mismatch, self.name) }
+    }
+
+    /// The missing and unused keys, else the first wrong shape (FLUX's wording).
+    static func fluxReport(_ m: WeightMismatch, _ name: String) -> any Error {
+        if !m.missing.isEmpty || !m.unused.isEmpty {
+            var parts: [String] = []
+            if !m.missing.isEmpty { parts.append("\(m.missing.count) missing key(s): \(list(m.missing))") }
+            if !m.unused.isEmpty { parts.append("\(m.unused.count) unused key(s): \(list(m.unused))") }
+            return ModelError.weights(source: name, "checkpoint does not fit the config: " + parts.joined(separator: "; "))
+        }
+        let first = m.wrongShapes[0]
+        return ModelError.weights(source: name, "\"\(first.key)\" has shape \(first.found), the config needs \(first.expected)")
     }
 
     static func list(_ keys: [String]) -> String {
         keys.prefix(5).map { "\"\($0)\"" }.joined(separator: ", ") + (keys.count > 5 ? ", …" : "")
     }
 
-    /// The Linear at `spec.path`, packed once from its stored dtype (f32/f16/bf16 widen exactly).
-    func linear(_ spec: FluxLinearSpec) throws -> PackedLinear {
+    /// The Linear at `path` (+ ".weight", ".bias" when `bias`), packed once from its stored dtype (f32/f16/bf16
+    /// widen exactly); a conv weight [O, C, p, p] packs as [O, C·p·p].
+    func linear(_ path: String, bias: Bool) throws -> PackedLinear {
+        let weightKey = prefix + path + ".weight", biasKey = prefix + path + ".bias"
         do {
-            let w = try source.info(spec.path + ".weight")
-            let b = spec.hasBias ? try source.info(spec.path + ".bias") : nil
-            let packed = try PackedLinear(weight: try source.rawBytes(spec.path + ".weight"), dtype: w.dtype, shape: w.shape,
-                                          bias: spec.hasBias ? try source.rawBytes(spec.path + ".bias") : nil,
-                                          biasDType: b?.dtype)
-            source.releasePages(spec.path + ".weight")  // peak RSS: packed weights + one stored tensor
+            let w = try source.info(weightKey)
+            let b = bias ? try source.info(biasKey) : nil
+            let packed = try PackedLinear(weight: try source.rawBytes(weightKey), dtype: w.dtype, shape: w.shape,
+                                          bias: bias ? try source.rawBytes(biasKey) : nil, biasDType: b?.dtype)
+            source.releasePages(weightKey)  // peak RSS: packed weights + one stored tensor
             return packed
         } catch let error as ModelError {
             throw error
         } catch {
-            throw ModelError.weights(source: name, "\(spec.path): \(error)")
+            throw ModelError.weights(source: name, "\(path): \(error)")
         }
     }
 
+    func linear(_ spec: FluxLinearSpec) throws -> PackedLinear { try linear(spec.path, bias: spec.hasBias) }
+
     func tensor(_ key: String) throws -> Tensor {
-        do { return try source.tensor(key) } catch { throw ModelError.weights(source: name, "\(key): \(error)") }
+        do { return try source.tensor(prefix + key) } catch { throw ModelError.weights(source: name, "\(key): \(error)") }
     }
 }

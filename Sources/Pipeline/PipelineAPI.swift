@@ -1,12 +1,10 @@
 // The Pipeline layer's public surface, which the recipe layer and the CLI call.
 import Formats
 import Foundation
+import InstalledBackends
 import Models
 import Numerics
 import TensorCore
-#if LORWEB_VULKAN
-import VulkanBackend
-#endif
 
 public enum PipelineError: Error, CustomStringConvertible, Equatable {
     case invalid(String)
@@ -27,7 +25,7 @@ public enum PipelineError: Error, CustomStringConvertible, Equatable {
 /// Where and how the numbers are computed. Outputs never depend on `threads`.
 public struct ExecutionContext: Sendable {
     public var threads: Int
-    /// "cpu", or "vulkan" / "vulkan:N" (Vulkan device N, 0 by default) in a GPU build.
+    /// A device of `registry`: "cpu", or e.g. "vulkan:N" in a GPU build (a bare family name: its first device).
     public var device: String
     public init(threads: Int = 2, device: String = "cpu") {
         self.threads = threads
@@ -39,45 +37,19 @@ public struct ExecutionContext: Sendable {
     /// inputs, weights, seed) and names the reference those bytes belong to: "cpu", on every device.
     public var provenanceBackend: String { "cpu" }
 
-    /// True when this binary was built with the Vulkan backend (the GPU build).
-    public static var vulkanBuiltIn: Bool {
-        #if LORWEB_VULKAN
-        return true
-        #else
-        return false
-        #endif
-    }
+    /// The devices this binary can compute on: every backend target built in, as InstalledBackends registers them
+    /// (tests may register more).
+    public static var registry: BackendRegistry { InstalledBackends.registry }
 
-    /// The Vulkan devices of this machine as --device values ("vulkan:0", ...); empty in a CPU-only build.
-    /// Throws when Vulkan is built in but no loader or driver is present.
-    public static func vulkanDevices() throws -> [String] {
-        #if LORWEB_VULKAN
-        do { return try VulkanDevices.list().map { "vulkan:\($0.index)" } } catch {
-            throw PipelineError.invalid("\(error)")
-        }
-        #else
-        return []
-        #endif
-    }
-
-    /// The Vulkan device index of a "vulkan" / "vulkan:N" device string; nil for "cpu"; throws for anything else.
-    public static func vulkanIndex(of device: String) throws -> Int? {
-        if device == "cpu" { return nil }
-        if device == "vulkan" { return 0 }
-        if device.hasPrefix("vulkan:"), let n = Int(device.dropFirst("vulkan:".count)), n >= 0 { return n }
-        throw PipelineError.invalid("unknown device '\(device)': use cpu, vulkan or vulkan:N")
+    /// Checks a --device value against this machine's devices; the error lists them.
+    public static func validate(device: String) throws {
+        do { _ = try registry.resolve(device) } catch { throw PipelineError.invalid("\(error)") }
     }
 
     func backend() throws -> any Backend {
-        guard let index = try Self.vulkanIndex(of: device) else { return CPUBackend(threads: max(1, threads)) }
-        #if LORWEB_VULKAN
-        do { return try VulkanBackend(deviceIndex: index, hostThreads: max(1, threads)) } catch {
-            throw PipelineError.invalid("device '\(device)': \(error)")
+        do { return try Self.registry.open(device, threads: max(1, threads)) } catch {
+            throw PipelineError.invalid("\(error)")
         }
-        #else
-        throw PipelineError.invalid("device '\(device)': this lorweb was built without Vulkan (CPU only); "
-            + "install libvulkan-dev and glslc and rebuild for the GPU build")
-        #endif
     }
 }
 

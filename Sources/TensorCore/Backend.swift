@@ -3,7 +3,8 @@
 // A backend computes each op in the canonical order of Docs/NUMERICS.md (rule 1 for products, rule 2 for other
 // sums, rule 4 for parallelism), so in `exact` mode every backend returns the same bits for the same inputs.
 // `ReferenceBackend` is the living definition (scalar, obvious); `CPUBackend` is the fast one and must match it
-// bit for bit; VulkanBackend (the GPU build) implements it too and must give the CPU's bytes.
+// bit for bit; every other backend (its own target, registered in BackendRegistry) is compared against CPUBackend by
+// the conformance suite (Conformance.swift).
 //
 // Shapes: "[..., n]" means any number of leading dimensions; ops that reduce act on the last dimension.
 // Shape mismatches are programming errors and trap with a message.
@@ -11,6 +12,11 @@
 public protocol Backend: Sendable {
     /// The numerics mode this backend runs in (`exact` unless asked otherwise).
     var mode: ComputeMode { get }
+
+    /// Whether this backend computes `call` itself. False marks a call the backend hands to its host CPU (the
+    /// bytes are the same; the work is not on the device): the conformance suite reports such a call as
+    /// unsupported instead of running it. Every call is supported unless the backend says otherwise.
+    func supports(_ call: OpCall) -> Bool
 
     // MARK: Products (rule 1: per output, fma chain over k ascending from +0.0, then + bias with one add)
 
@@ -95,6 +101,8 @@ public protocol Backend: Sendable {
 }
 
 extension Backend {
+    public func supports(_ call: OpCall) -> Bool { true }
+
     /// 2-D transpose, as `permute(x, [1, 0])` on the last two axes.
     public func transpose(_ x: Tensor) -> Tensor {
         precondition(x.rank >= 2, "transpose: rank \(x.rank)")

@@ -8,14 +8,8 @@ extension CPUBackend {
     static let attentionQueryBlock = 48
 
     public func attention(q: Tensor, k: Tensor, v: Tensor, heads: Int, scale: Float) -> Tensor {
-        let (qb, lq, width) = ShapeRules.attentionOperand(q, "q")
-        let (kb, lk, kw) = ShapeRules.attentionOperand(k, "k")
-        let (vb, lv, vw) = ShapeRules.attentionOperand(v, "v")
-        precondition(qb == kb && kb == vb && lk == lv && width == kw && kw == vw && heads > 0 && width % heads == 0,
-                     "attention: q \(q.shape), k \(k.shape), v \(v.shape), heads \(heads)")
-        precondition(lk > 0 || lq == 0, "attention: no keys")
-        let d = width / heads
-        let batch = qb.reduce(1, *)
+        let dims = ShapeRules.attention(q: q, k: k, v: v, heads: heads)
+        let (lq, lk, width, d, batch) = (dims.queries, dims.keys, dims.width, dims.headDim, dims.batchCount)
         guard q.count > 0, d > 0 else { return Tensor(shape: q.shape, data: [Float](repeating: 0, count: q.count)) }
         var out = [Float](uninitializedCount: q.count)  // every (row, head) block is written by its work item
 

@@ -54,13 +54,7 @@ extension CPUBackend {
                     let (pa, pb, py) = (SendableConstPointer(ap.base), SendableConstPointer(bp.base), SendablePointer(yp.base))
                     Parallel.forRanges(rows, threads: threads, minimumPerThread: max(1, Self.elementsPerThread / max(n, 1))) { range in
                         for row in range {
-                            var rest = row, oa = 0, ob = 0
-                            for d in 0..<outer.count {
-                                let coordinate = rest / outerStrides[d]
-                                rest %= outerStrides[d]
-                                oa += coordinate * sa[d]
-                                ob += coordinate * sb[d]
-                            }
+                            let (oa, ob) = ShapeRules.broadcastOffsets(row, outStrides: outerStrides, sa, sb)
                             op.applyRow(pa.pointer + oa, la, pb.pointer + ob, lb, py.pointer + row * n, n)
                         }
                     }
@@ -71,9 +65,8 @@ extension CPUBackend {
     }
 
     public func permute(_ x: Tensor, _ order: [Int]) -> Tensor {
-        precondition(order.sorted() == Array(0..<x.rank), "permute: \(order) is not a permutation of rank \(x.rank)")
+        let shape = ShapeRules.permute(x.shape, order)
         guard x.rank > 0, x.count > 0 else { return reference.permute(x, order) }
-        let shape = order.map { x.shape[$0] }
         let inStrides = x.strides
         let sourceStrides = order.map { inStrides[$0] }  // source stride of each output dimension
         let n = shape.last!, innerStride = sourceStrides.last!

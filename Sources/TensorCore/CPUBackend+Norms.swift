@@ -60,9 +60,7 @@ extension CPUBackend {
     }
 
     public func rope(_ x: Tensor, cos: Tensor, sin: Tensor) -> Tensor {
-        precondition(x.rank >= 2 && cos.rank == 2 && cos.shape == sin.shape, "rope: x \(x.shape), cos \(cos.shape), sin \(sin.shape)")
-        let s = x.shape[x.rank - 2], width = x.lastDimension, d = cos.shape[1]
-        precondition(cos.shape[0] == s && d % 2 == 0 && d > 0 && width % d == 0, "rope: x \(x.shape) with tables \(cos.shape)")
+        let (s, width, d) = ShapeRules.rope(x, cos: cos, sin: sin)
         let (c, sn) = (cos.data, sin.data)
         return forEachRow(x) { row, src, dst in
             let t = row % s

@@ -14,8 +14,7 @@ public struct CPUBackend: Backend {
     }
 
     public func linear(_ x: Tensor, _ layer: PackedLinear) -> Tensor {
-        precondition(x.lastDimension == layer.inFeatures,
-                     "linear: input \(x.shape) for a layer of \(layer.inFeatures) -> \(layer.outFeatures)")
+        ShapeRules.checkLinear(x, layer)
         if mode == .fast && x.count > 0 { return OpenBLASGEMM.linear(x, layer, threads: threads) }
         let m = x.rowCount, n = layer.outFeatures, k = layer.inFeatures
         var y = [Float](uninitializedCount: m * n)  // the GEMM writes every element (first K block from +0.0)
@@ -31,13 +30,13 @@ public struct CPUBackend: Backend {
     }
 
     public func matmul(_ a: Tensor, _ b: Tensor) -> Tensor {
-        precondition(a.rank == 2 && b.rank == 2 && a.shape[1] == b.shape[0], "matmul: \(a.shape) · \(b.shape)")
+        _ = ShapeRules.product(a, b, transposedB: false)
         if mode == .fast { return OpenBLASGEMM.matmul(a, b, transposedB: false, threads: threads) }
         return exactMatmul(a, b, transposedB: false)
     }
 
     public func matmulTransposedB(_ a: Tensor, _ b: Tensor) -> Tensor {
-        precondition(a.rank == 2 && b.rank == 2 && a.shape[1] == b.shape[1], "matmulTransposedB: \(a.shape) · \(b.shape)ᵀ")
+        _ = ShapeRules.product(a, b, transposedB: true)
         if mode == .fast { return OpenBLASGEMM.matmul(a, b, transposedB: true, threads: threads) }
         return exactMatmul(a, b, transposedB: true)
     }

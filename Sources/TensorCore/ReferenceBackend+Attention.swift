@@ -3,13 +3,8 @@ import Numerics
 
 extension ReferenceBackend {
     public func attention(q: Tensor, k: Tensor, v: Tensor, heads: Int, scale: Float) -> Tensor {
-        let (qb, lq, width) = ShapeRules.attentionOperand(q, "q")
-        let (kb, lk, kw) = ShapeRules.attentionOperand(k, "k")
-        let (vb, lv, vw) = ShapeRules.attentionOperand(v, "v")
-        precondition(qb == kb && kb == vb && lk == lv && width == kw && kw == vw && heads > 0 && width % heads == 0,
-                     "attention: q \(q.shape), k \(k.shape), v \(v.shape), heads \(heads)")
-        let d = width / heads
-        let batch = qb.reduce(1, *)
+        let dims = ShapeRules.attention(q: q, k: k, v: v, heads: heads)
+        let (lq, lk, width, d, batch) = (dims.queries, dims.keys, dims.width, dims.headDim, dims.batchCount)
         var out = [Float](repeating: 0, count: q.count)
         for b in 0..<batch {
             let qBase = b * lq * width, kvBase = b * lk * width
@@ -36,9 +31,7 @@ extension ReferenceBackend {
     }
 
     public func rope(_ x: Tensor, cos: Tensor, sin: Tensor) -> Tensor {
-        precondition(x.rank >= 2 && cos.rank == 2 && cos.shape == sin.shape, "rope: x \(x.shape), cos \(cos.shape), sin \(sin.shape)")
-        let s = x.shape[x.rank - 2], width = x.lastDimension, d = cos.shape[1]
-        precondition(cos.shape[0] == s && d % 2 == 0 && d > 0 && width % d == 0, "rope: x \(x.shape) with tables \(cos.shape)")
+        let (s, width, d) = ShapeRules.rope(x, cos: cos, sin: sin)
         var y = x.data
         for row in 0..<x.rowCount {
             let t = row % s
@@ -53,15 +46,8 @@ extension ReferenceBackend {
     }
 
     public func concat(_ tensors: [Tensor], axis: Int) -> Tensor {
-        precondition(!tensors.isEmpty, "concat: no tensors")
+        let (a, shape) = ShapeRules.concat(tensors.map(\.shape), axis: axis)
         let first = tensors[0]
-        let a = ShapeRules.axis(axis, rank: first.rank, "concat")
-        for t in tensors {
-            precondition(t.rank == first.rank && (0..<t.rank).allSatisfy { $0 == a || t.shape[$0] == first.shape[$0] },
-                         "concat: \(t.shape) does not match \(first.shape) outside axis \(a)")
-        }
-        var shape = first.shape
-        shape[a] = tensors.reduce(0) { $0 + $1.shape[a] }
         let outer = first.shape[..<a].reduce(1, *)
         var data = [Float]()
         data.reserveCapacity(shape.reduce(1, *))
@@ -75,10 +61,7 @@ extension ReferenceBackend {
     }
 
     public func slice(_ x: Tensor, axis: Int, range: Range<Int>) -> Tensor {
-        let a = ShapeRules.axis(axis, rank: x.rank, "slice")
-        precondition(range.lowerBound >= 0 && range.upperBound <= x.shape[a], "slice: \(range) out of 0..<\(x.shape[a])")
-        var shape = x.shape
-        shape[a] = range.count
+        let (a, shape) = ShapeRules.slice(x.shape, axis: axis, range: range)
         let inner = x.shape[(a + 1)...].reduce(1, *)
         let outer = x.shape[..<a].reduce(1, *)
         var data = [Float]()
@@ -91,8 +74,7 @@ extension ReferenceBackend {
     }
 
     public func permute(_ x: Tensor, _ order: [Int]) -> Tensor {
-        precondition(order.sorted() == Array(0..<x.rank), "permute: \(order) is not a permutation of rank \(x.rank)")
-        let shape = order.map { x.shape[$0] }
+        let shape = ShapeRules.permute(x.shape, order)
         let inStrides = x.strides
         let outStrides = Tensor.rowMajorStrides(shape)
         return Tensor(shape: shape) { idx in

@@ -9,8 +9,7 @@ public struct ReferenceBackend: Backend {
     // MARK: Products
 
     public func linear(_ x: Tensor, _ layer: PackedLinear) -> Tensor {
-        precondition(x.lastDimension == layer.inFeatures,
-                     "linear: input \(x.shape) for a layer of \(layer.inFeatures) -> \(layer.outFeatures)")
+        ShapeRules.checkLinear(x, layer)
         let rows = x.rowCount, n = layer.outFeatures, k = layer.inFeatures
         var y = [Float](repeating: 0, count: rows * n)
         for i in 0..<rows {
@@ -24,24 +23,16 @@ public struct ReferenceBackend: Backend {
         return Tensor(shape: Array(x.shape.dropLast()) + [n], data: y)
     }
 
-    public func matmul(_ a: Tensor, _ b: Tensor) -> Tensor {
-        precondition(a.rank == 2 && b.rank == 2 && a.shape[1] == b.shape[0], "matmul: \(a.shape) · \(b.shape)")
-        let m = a.shape[0], k = a.shape[1], n = b.shape[1]
-        return Tensor(shape: [m, n]) { idx in
-            let i = idx / n, j = idx % n
-            var acc: Float = 0
-            for kk in 0..<k { acc = acc.addingProduct(a.data[i * k + kk], b.data[kk * n + j]) }
-            return acc
-        }
-    }
+    public func matmul(_ a: Tensor, _ b: Tensor) -> Tensor { product(a, b, transposedB: false) }
+    public func matmulTransposedB(_ a: Tensor, _ b: Tensor) -> Tensor { product(a, b, transposedB: true) }
 
-    public func matmulTransposedB(_ a: Tensor, _ b: Tensor) -> Tensor {
-        precondition(a.rank == 2 && b.rank == 2 && a.shape[1] == b.shape[1], "matmulTransposedB: \(a.shape) · \(b.shape)ᵀ")
-        let m = a.shape[0], k = a.shape[1], n = b.shape[0]
+    /// c[i, j] = fma chain over kk ascending of a[i, kk] · b[kk, j] (b[j, kk] when transposed).
+    func product(_ a: Tensor, _ b: Tensor, transposedB: Bool) -> Tensor {
+        let (m, k, n) = ShapeRules.product(a, b, transposedB: transposedB)
         return Tensor(shape: [m, n]) { idx in
             let i = idx / n, j = idx % n
             var acc: Float = 0
-            for kk in 0..<k { acc = acc.addingProduct(a.data[i * k + kk], b.data[j * k + kk]) }
+            for kk in 0..<k { acc = acc.addingProduct(a.data[i * k + kk], transposedB ? b.data[j * k + kk] : b.data[kk * n + j]) }
             return acc
         }
     }
@@ -63,13 +54,7 @@ public struct ReferenceBackend: Backend {
         let sb = ShapeRules.broadcastStrides(b.shape, to: shape)
         let outStrides = Tensor.rowMajorStrides(shape)
         return Tensor(shape: shape) { idx in
-            var rest = idx, ia = 0, ib = 0
-            for d in 0..<shape.count {
-                let coordinate = rest / outStrides[d]
-                rest %= outStrides[d]
-                ia += coordinate * sa[d]
-                ib += coordinate * sb[d]
-            }
+            let (ia, ib) = ShapeRules.broadcastOffsets(idx, outStrides: outStrides, sa, sb)
             return op.apply(a.data[ia], b.data[ib])
         }
     }

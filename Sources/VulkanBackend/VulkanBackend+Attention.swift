@@ -16,17 +16,9 @@ extension VulkanBackend {
     /// `attention` with an explicit bound on the scores per chunk (at least one query row per chunk); the tests
     /// use small bounds to prove that chunking does not change a byte.
     public func attention(q: Tensor, k: Tensor, v: Tensor, heads: Int, scale: Float, scoresPerChunk: Int) -> Tensor {
-        precondition(q.rank >= 2 && k.rank >= 2 && v.rank >= 2, "attention: q \(q.shape), k \(k.shape), v \(v.shape)")
-        let lq = q.shape[q.rank - 2], width = q.lastDimension
-        let lk = k.shape[k.rank - 2], lv = v.shape[v.rank - 2]
-        let batchShape = Array(q.shape.dropLast(2))
-        precondition(batchShape == Array(k.shape.dropLast(2)) && batchShape == Array(v.shape.dropLast(2)) && lk == lv
-                     && width == k.lastDimension && width == v.lastDimension && heads > 0 && width % heads == 0,
-                     "attention: q \(q.shape), k \(k.shape), v \(v.shape), heads \(heads)")
-        precondition(lk > 0 || lq == 0, "attention: no keys")
-        let d = width / heads
+        let dims = ShapeRules.attention(q: q, k: k, v: v, heads: heads)
+        let (lq, lk, width, d, batch) = (dims.queries, dims.keys, dims.width, dims.headDim, dims.batchCount)
         guard q.count > 0, d > 0 else { return Tensor(zeros: q.shape) }
-        let batch = batchShape.reduce(1, *)
         let scoresPerRow = batch * heads * lk
         let rowsPerChunk = max(1, min(lq, scoresPerChunk / scoresPerRow))
         let o = run("attention") { () throws -> [Float] in

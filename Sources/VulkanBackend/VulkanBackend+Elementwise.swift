@@ -62,12 +62,12 @@ extension VulkanBackend {
 
     /// a op b with numpy broadcasting through binary.comp.
     func broadcasting(_ a: Tensor, _ b: Tensor, _ op: ArithmeticOp, _ name: String) -> Tensor {
-        let shape = Self.broadcastShape(a.shape, b.shape, op: name)
+        let shape = ShapeRules.broadcast(a.shape, b.shape, op: name)
         let count = shape.reduce(1, *)
         guard count > 0 else { return Tensor(zeros: shape) }
-        let plan = Self.mergedDimensions(shape, Self.broadcastStrides(a.shape, to: shape), Self.broadcastStrides(b.shape, to: shape))
+        let plan = Self.broadcastPlan(a.shape, b.shape, into: shape)
         guard plan.dims.count <= Self.maxBroadcastRank else {
-            switch op {   // more than 8 non-mergeable dimensions: the CPU computes the same bytes
+            switch op {   // more than 8 non-mergeable dimensions (see `supports`): the CPU computes the same bytes
             case .add: return host.add(a, b)
             case .sub: return host.sub(a, b)
             case .mul: return host.mul(a, b)
@@ -88,23 +88,9 @@ extension VulkanBackend {
         return Tensor(shape: shape, data: y)
     }
 
-    /// numpy broadcasting (trailing dimensions aligned; each pair equal or one of them 1); traps on a mismatch,
-    /// with the message CPUBackend gives.
-    static func broadcastShape(_ a: [Int], _ b: [Int], op: String) -> [Int] {
-        let rank = max(a.count, b.count)
-        return (0..<rank).map { i in
-            let da = i < rank - a.count ? 1 : a[i - (rank - a.count)]
-            let db = i < rank - b.count ? 1 : b[i - (rank - b.count)]
-            precondition(da == db || da == 1 || db == 1, "\(op): shapes \(a) and \(b) do not broadcast")
-            return da == 1 ? db : da
-        }
-    }
-
-    /// Element strides of `shape` seen through the broadcast shape `out` (0 on broadcast dimensions).
-    static func broadcastStrides(_ shape: [Int], to out: [Int]) -> [Int] {
-        let own = Tensor.rowMajorStrides(shape)
-        let offset = out.count - shape.count
-        return (0..<out.count).map { i in i < offset || shape[i - offset] == 1 ? 0 : own[i - offset] }
+    /// The kernel's view of a broadcast: the merged dimensions of `out` with both operands' strides.
+    static func broadcastPlan(_ a: [Int], _ b: [Int], into out: [Int]) -> (dims: [Int], strideA: [Int], strideB: [Int]) {
+        mergedDimensions(out, ShapeRules.broadcastStrides(a, to: out), ShapeRules.broadcastStrides(b, to: out))
     }
 
     /// Drops size-1 output dimensions and merges neighbours that are contiguous in both operands (outer stride =

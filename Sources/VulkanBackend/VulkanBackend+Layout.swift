@@ -4,10 +4,12 @@ import TensorCore
 extension VulkanBackend {
     static let maxCopyRank = 8
 
+    /// copy_strided.comp takes up to 8 dimensions; above that the layout op runs on the host (see `supports`).
+    static func copyFits(rank: Int) -> Bool { rank <= maxCopyRank }
+
     public func permute(_ x: Tensor, _ order: [Int]) -> Tensor {
-        precondition(order.count == x.rank && Set(order) == Set(0..<x.rank), "permute: order \(order) for rank \(x.rank)")
-        let shape = order.map { x.shape[$0] }
-        guard x.rank <= Self.maxCopyRank else { return host.permute(x, order) }
+        let shape = ShapeRules.permute(x.shape, order)
+        guard Self.copyFits(rank: x.rank) else { return host.permute(x, order) }
         let inStrides = x.strides
         let data = run("permute") { () throws -> [Float] in
             try copies(into: shape, from: [(x.data, CopyView(shape: shape, srcStrides: order.map { inStrides[$0] },
@@ -17,35 +19,24 @@ extension VulkanBackend {
     }
 
     public func slice(_ x: Tensor, axis: Int, range: Range<Int>) -> Tensor {
-        precondition(axis >= 0 && axis < x.rank && range.lowerBound >= 0 && range.upperBound <= x.shape[axis],
-                     "slice: \(range) of axis \(axis) in \(x.shape)")
-        var shape = x.shape
-        shape[axis] = range.count
-        guard x.rank <= Self.maxCopyRank else { return host.slice(x, axis: axis, range: range) }
+        let (a, shape) = ShapeRules.slice(x.shape, axis: axis, range: range)
+        guard Self.copyFits(rank: x.rank) else { return host.slice(x, axis: a, range: range) }
         let data = run("slice") { () throws -> [Float] in
             try copies(into: shape, from: [(x.data, CopyView(shape: shape, srcStrides: x.strides,
-                                                            srcOffset: range.lowerBound * x.strides[axis], dstOffset: 0))])
+                                                            srcOffset: range.lowerBound * x.strides[a], dstOffset: 0))])
         }
         return Tensor(shape: shape, data: data)
     }
 
     public func concat(_ tensors: [Tensor], axis: Int) -> Tensor {
-        precondition(!tensors.isEmpty, "concat: no tensors")
-        let first = tensors[0]
-        precondition(axis >= 0 && axis < first.rank, "concat: axis \(axis) for rank \(first.rank)")
-        for t in tensors {
-            precondition(t.rank == first.rank && (0..<t.rank).allSatisfy { $0 == axis || t.shape[$0] == first.shape[$0] },
-                         "concat: \(t.shape) does not fit \(first.shape) along axis \(axis)")
-        }
-        var shape = first.shape
-        shape[axis] = tensors.map { $0.shape[axis] }.reduce(0, +)
-        guard first.rank <= Self.maxCopyRank else { return host.concat(tensors, axis: axis) }
+        let (a, shape) = ShapeRules.concat(tensors.map(\.shape), axis: axis)
+        guard Self.copyFits(rank: shape.count) else { return host.concat(tensors, axis: a) }
         let outStrides = Tensor.rowMajorStrides(shape)
         var offset = 0
         var parts: [([Float], CopyView)] = []
         for t in tensors {
-            parts.append((t.data, CopyView(shape: t.shape, srcStrides: t.strides, srcOffset: 0, dstOffset: offset * outStrides[axis])))
-            offset += t.shape[axis]
+            parts.append((t.data, CopyView(shape: t.shape, srcStrides: t.strides, srcOffset: 0, dstOffset: offset * outStrides[a])))
+            offset += t.shape[a]
         }
         let data = run("concat") { () throws -> [Float] in try copies(into: shape, from: parts) }
         return Tensor(shape: shape, data: data)

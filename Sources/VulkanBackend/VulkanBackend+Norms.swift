@@ -5,8 +5,8 @@ import TensorCore
 extension VulkanBackend {
     public func layerNorm(_ x: Tensor, weight: Tensor?, bias: Tensor?, eps: Float) -> Tensor {
         let n = x.lastDimension
-        Self.checkRowParameter(weight, n, "layerNorm weight")
-        Self.checkRowParameter(bias, n, "layerNorm bias")
+        ShapeRules.checkRowParameter(weight, n, "layerNorm weight")
+        ShapeRules.checkRowParameter(bias, n, "layerNorm bias")
         var push = PushConstants(x.rowCount, n)
         push.append(eps)
         push.append((weight == nil ? 0 : 1) | (bias == nil ? 0 : 2))
@@ -16,7 +16,7 @@ extension VulkanBackend {
 
     public func rmsNorm(_ x: Tensor, weight: Tensor?, eps: Float) -> Tensor {
         let n = x.lastDimension
-        Self.checkRowParameter(weight, n, "rmsNorm weight")
+        ShapeRules.checkRowParameter(weight, n, "rmsNorm weight")
         var push = PushConstants(x.rowCount, n)
         push.append(eps)
         push.append(weight == nil ? 0 : 1)
@@ -29,15 +29,9 @@ extension VulkanBackend {
     }
 
     public func rope(_ x: Tensor, cos: Tensor, sin: Tensor) -> Tensor {
-        precondition(x.rank >= 2 && cos.rank == 2 && cos.shape == sin.shape, "rope: x \(x.shape), cos \(cos.shape), sin \(sin.shape)")
-        let s = x.shape[x.rank - 2], width = x.lastDimension, d = cos.shape[1]
-        precondition(cos.shape[0] == s && d % 2 == 0 && d > 0 && width % d == 0, "rope: x \(x.shape) with tables \(cos.shape)")
+        let (s, width, d) = ShapeRules.rope(x, cos: cos, sin: sin)
         let pairs = x.count / 2
         return sameShape(x, "rope", inputs: [x.data, cos.data, sin.data], push: PushConstants(pairs, s, width, d),
                          items: pairs, label: "rope")
-    }
-
-    static func checkRowParameter(_ p: Tensor?, _ n: Int, _ what: String) {
-        if let p { precondition(p.count == n, "\(what): parameter of shape \(p.shape) for rows of \(n)") }
     }
 }

@@ -3,8 +3,7 @@ import TensorCore
 
 extension VulkanBackend {
     public func linear(_ x: Tensor, _ layer: PackedLinear) -> Tensor {
-        precondition(x.lastDimension == layer.inFeatures,
-                     "linear: input \(x.shape) for a layer of \(layer.inFeatures) -> \(layer.outFeatures)")
+        ShapeRules.checkLinear(x, layer)
         let m = x.rowCount, n = layer.outFeatures
         let y = run("linear") { () throws -> [Float] in
             guard m > 0, n > 0 else { return [] }
@@ -15,12 +14,12 @@ extension VulkanBackend {
     }
 
     public func matmul(_ a: Tensor, _ b: Tensor) -> Tensor {
-        precondition(a.rank == 2 && b.rank == 2 && a.shape[1] == b.shape[0], "matmul: \(a.shape) · \(b.shape)")
+        _ = ShapeRules.product(a, b, transposedB: false)
         return product(a, b, transposedB: false)
     }
 
     public func matmulTransposedB(_ a: Tensor, _ b: Tensor) -> Tensor {
-        precondition(a.rank == 2 && b.rank == 2 && a.shape[1] == b.shape[1], "matmulTransposedB: \(a.shape) · \(b.shape)ᵀ")
+        _ = ShapeRules.product(a, b, transposedB: true)
         return product(a, b, transposedB: true)
     }
 
@@ -30,7 +29,7 @@ extension VulkanBackend {
     }
 
     func product(_ a: Tensor, _ b: Tensor, transposedB: Bool) -> Tensor {
-        let m = a.shape[0], k = a.shape[1], n = transposedB ? b.shape[0] : b.shape[1]
+        let (m, k, n) = ShapeRules.product(a, b, transposedB: transposedB)
         let c = run(transposedB ? "matmulTransposedB" : "matmul") { () throws -> [Float] in
             guard m > 0, n > 0 else { return [] }
             let panels = try device.buffer(Self.packPanels(b.data, k: k, n: n, transposed: transposedB))

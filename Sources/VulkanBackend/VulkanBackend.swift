@@ -1,13 +1,13 @@
 // The Vulkan backend: the Backend protocol on a Vulkan device, byte-identical to CPUBackend in exact mode.
 // Host tensors in and out: each op uploads its inputs, runs its kernels, downloads the result (PackedLinear
-// weights are uploaded once and cached). Every op has a kernel; shapes past a kernel's rank limit run on `host` (same bytes).
+// weights are uploaded once and cached). The few calls beyond the kernels' limits run on the host CPU (`supports`).
 import Foundation
 import TensorCore
 
 public struct VulkanBackend: Backend {
     public let device: VulkanDevice
     public var mode: ComputeMode { .exact }
-    /// Computes the shapes past the kernels' rank limits (binary ops, layout copies), with the same bytes.
+    /// Runs the calls `supports` declines (same bytes) and prepares host-side layouts.
     let host: CPUBackend
     let weights: WeightCache
 

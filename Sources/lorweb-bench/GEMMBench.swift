@@ -44,7 +44,7 @@ func gemmSection(_ options: Options) -> String {
     ## Exact GEMM vs OpenBLAS
 
     C[M,N] = A[M,K]·B[K,N], f32, inputs uniform in [-1, 1]. Exact: `CPUBackend(threads:).linear` with the weight
-    pre-packed once (`PackedLinear`), sequential-k FMA per output (NUMERICS.md rule 1), output allocated per call.
+    pre-packed once (`PackedLinear`), sequential-k FMA per output (Docs/NUMERICS.md rule 1), output allocated per call.
     OpenBLAS: `cblas_sgemm` row-major, `openblas_set_num_threads`, output allocated per call too.
     GFLOP/s = 2·M·K·N / \(clock); best (median) of \(options.reps) timed reps after one warm-up.
 

@@ -5,7 +5,7 @@ import Pipeline
 import RecipeEngine
 
 struct EngineOptions: ParsableArguments {
-    @Option(help: "Where to compute: cpu, vulkan or vulkan:N (`lorweb devices` lists them; outputs are identical on every device).")
+    @Option(help: "Where to compute: cpu, or a device `lorweb devices` lists (vulkan:N in a GPU build; a bare family name is its first device). Outputs are identical on every device.")
     var device = "cpu"
 
     // .unconditional: `--threads -1` is read as a (wrong) value and gets validate()'s message, not "missing value".
@@ -23,7 +23,7 @@ struct EngineOptions: ParsableArguments {
 
     func validate() throws {
         guard threads >= 1 && threads <= 256 else { throw ValidationError("--threads must be a whole number from 1 to 256, got \(threads)") }
-        do { _ = try ExecutionContext.vulkanIndex(of: device) } catch { throw ValidationError("--device: \(error)") }
+        do { try ExecutionContext.validate(device: device) } catch { throw ValidationError("--device: \(error)") }
     }
 
     var execution: ExecutionContext { ExecutionContext(threads: threads, device: device) }

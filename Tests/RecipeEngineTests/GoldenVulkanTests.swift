@@ -4,14 +4,17 @@
 import Foundation
 import Pipeline
 import RecipeEngine
+import TensorCore
 import XCTest
 
 final class GoldenVulkanTests: XCTestCase {
     func testEveryGoldenOutputIsReproducedOnEveryVulkanDevice() throws {
-        guard ExecutionContext.vulkanBuiltIn else { throw XCTSkip("CPU-only build: no Vulkan backend to check") }
+        guard let vulkan = ExecutionContext.registry.provider(family: "vulkan") else {
+            throw XCTSkip("CPU-only build: no Vulkan backend to check")
+        }
         let setting = ProcessInfo.processInfo.environment["LORWEB_VULKAN_DEVICES"]
         if setting == "none" { throw XCTSkip("LORWEB_VULKAN_DEVICES=none: Vulkan goldens skipped on request") }
-        var devices = try ExecutionContext.vulkanDevices()
+        var devices = try vulkan.devices().map(\.name)
         if let setting, !setting.isEmpty { devices = setting.split(separator: ",").map { "vulkan:\($0)" } }
         XCTAssertFalse(devices.isEmpty, "GPU build but no Vulkan device (install mesa-vulkan-drivers or set LORWEB_VULKAN_DEVICES=none)")
         let suite = GoldenSuite(root: TestPaths.golden)

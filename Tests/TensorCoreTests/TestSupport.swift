@@ -1,18 +1,12 @@
 import XCTest
 import TensorCore
 
-/// SplitMix64: deterministic inputs for every test.
+/// Deterministic inputs for every test: the conformance suite's SplitMix64 stream, with this target's value mixes.
 struct TestRandom {
-    var state: UInt64
-    init(seed: UInt64) { state = seed }
+    var source: ConformanceRandom
+    init(seed: UInt64) { source = ConformanceRandom(seed: seed) }
 
-    mutating func next() -> UInt64 {
-        state &+= 0x9E37_79B9_7F4A_7C15
-        var z = state
-        z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
-        z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
-        return z ^ (z >> 31)
-    }
+    mutating func next() -> UInt64 { source.next() }
 
     /// Uniform in [lo, hi).
     mutating func float(_ lo: Float = -1, _ hi: Float = 1) -> Float {
@@ -39,28 +33,11 @@ struct TestRandom {
     }
 }
 
-/// Fails with the first differing element (index, both values and bit patterns) unless bit-identical.
-/// NaNs compare equal to each other whatever their sign and payload: IEEE 754 leaves those to the operand
-/// order of the instruction, which the compiler picks for commutative ops (silu(NaN) is -NaN in one inlining
-/// context and +NaN in another), so "NaN propagates" is the contract and the bits of a NaN are not.
+/// Fails with the first differing element (index, both values and bit patterns, ulps) unless identical by the
+/// conformance suite's one rule (Conformance.difference: same bits everywhere, any NaN equal to any NaN).
 func assertBitIdentical(_ got: Tensor, _ expected: Tensor, _ what: @autoclosure () -> String,
                         file: StaticString = #filePath, line: UInt = #line) {
-    guard got.shape == expected.shape else {
-        XCTFail("\(what()): shape \(got.shape) != \(expected.shape)", file: file, line: line)
-        return
-    }
-    var mismatches = 0
-    var first: Int? = nil
-    for i in 0..<got.count
-    where got.data[i].bitPattern != expected.data[i].bitPattern && !(got.data[i].isNaN && expected.data[i].isNaN) {
-        mismatches += 1
-        if first == nil { first = i }
-    }
-    if let i = first {
-        XCTFail("\(what()): \(mismatches)/\(got.count) elements differ; first at \(i): \(got.data[i]) " +
-                "(0x\(String(got.data[i].bitPattern, radix: 16))) vs \(expected.data[i]) " +
-                "(0x\(String(expected.data[i].bitPattern, radix: 16)))", file: file, line: line)
-    }
+    if let d = Conformance.difference(got, expected) { XCTFail("\(what()): \(d)", file: file, line: line) }
 }
 
 /// The backends every exact kernel is compared across.
