@@ -54,10 +54,12 @@ public enum AnalogyPipeline {
     }
 
     /// The Euler loop in latent mode: noise and context tokens [N, C] in, final tokens [N, C] out.
-    /// `prompt` replaces the model's stored null prompt (prompt_embeds [1, T, J], pooled [1, P]).
+    /// `prompt` replaces the model's stored null prompt (prompt_embeds [1, T, J], pooled [1, P]); `observer`
+    /// sees every block's output of every step (step index, block output), for bisecting a parity difference.
     public static func denoise(_ model: LoadedModel, noise: Tensor, context: Tensor, rows: Int, cols: Int,
                                adapters: FluxAdapters, options: SampleOptions,
-                               prompt: (embeds: Tensor, pooled: Tensor)? = nil) throws -> Tensor {
+                               prompt: (embeds: Tensor, pooled: Tensor)? = nil,
+                               observer: ((Int, FluxBlockOutput) -> Void)? = nil) throws -> Tensor {
         let be = model.backend
         let n = rows * cols, channels = model.transformer.config.inChannels
         guard noise.shape == [n, channels], context.shape == [n, channels] else {
@@ -77,7 +79,7 @@ public enum AnalogyPipeline {
             let velocity = try model.transformer.forward(
                 hidden: input, encoderHidden: promptEmbeds, pooled: pooled,
                 timestep: [schedule.timesteps[i] / 1000], guidance: guidance, imgIds: imgIds, txtIds: txtIds,
-                outputTokens: n, adapters: adapters, rope: rope, backend: be)
+                outputTokens: n, adapters: adapters, rope: rope, observer: observer.map { see in { see(i, $0) } }, backend: be)
             latents = try schedule.step(latents, velocity: velocity, index: i, backend: be)
             if let progress = options.progress, !progress(i + 1, schedule.steps) { throw PipelineError.cancelled }
         }

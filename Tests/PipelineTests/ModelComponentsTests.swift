@@ -37,9 +37,14 @@ final class ModelComponentsTests: XCTestCase {
         var options = SampleOptions()
         options.steps = 2
         let noise = Tensor(shape: [n, channels], data: [Float](repeating: 0.25, count: n * channels))
+        var observed: [Int] = []
         let latents = try AnalogyPipeline.denoise(model, noise: noise, context: Tensor(zeros: [n, channels]),
-                                                  rows: 16, cols: 16, adapters: .none, options: options)
+                                                  rows: 16, cols: 16, adapters: .none, options: options,
+                                                  observer: { step, _ in observed.append(step) })
         XCTAssertEqual(latents.shape, [n, channels])
+        // The observer sees every block of every step, in order.
+        let blocks = model.transformer.config.numLayers + model.transformer.config.numSingleLayers
+        XCTAssertEqual(observed, [Int](repeating: 0, count: blocks) + [Int](repeating: 1, count: blocks))
         XCTAssertTrue(latents.data.allSatisfy(\.isFinite))
 
         let image = RGBImage(width: model.config.cell, height: model.config.cell)
