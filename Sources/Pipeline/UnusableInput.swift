@@ -8,7 +8,7 @@ public enum UnusableInput {
     public static func describes(_ error: Error) -> Bool {
         switch error {
         case is FormatError, is DecodingError: return true
-        case ModelError.config, ModelError.weights: return true
+        case ModelError.config, ModelError.weights, CLIPError.invalidConfig, CLIPError.weightMismatch: return true
         default: return SystemErrorText.describe(error) != nil
         }
     }
