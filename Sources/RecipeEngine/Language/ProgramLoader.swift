@@ -1,15 +1,23 @@
 // Reading a recipe: parse the file, inline `include`s (relative to the including file, cycles
 // refused), then apply `--set` overrides to `param` lines and the seed.
+import Formats
 import Foundation
 
 public enum ProgramLoader {
+    /// Files included inside files, at most this many levels below the recipe itself.
     public static let maxIncludeDepth = 16
+    /// Recipe files larger than this are refused before they are scanned (a recipe is a page of
+    /// text; every token costs memory, so a huge file is refused rather than tokenised).
+    public static let maxSourceBytes = 1 << 20
 
     /// Parses `path` and everything it includes. Diagnostics cover all files.
     public static func load(path: String, library: StepLibrary = .standard) -> ([Statement], Diagnostics) {
         var diagnostics = Diagnostics()
-        guard let text = readText(path) else {
-            diagnostics.error("cannot read recipe file: \(path)", at: nil, category: .missingInput)
+        let text: String
+        switch read(path) {
+        case .success(let t): text = t
+        case .failure(let problem):
+            diagnostics.error("cannot read recipe file: \(problem.describing(path))", at: nil, category: .missingInput)
             return ([], diagnostics)
         }
         let file = SourceFile(name: path, text: text, directory: Paths.directory(of: path))
@@ -26,6 +34,10 @@ public enum ProgramLoader {
 
     private static func load(file: SourceFile, library: StepLibrary, diagnostics: inout Diagnostics,
                              chain: [String]) -> [Statement] {
+        guard file.text.utf8.count <= maxSourceBytes else {
+            diagnostics.error("\(Echo.short(file.name, limit: 200)): a recipe may have at most \(maxSourceBytes) bytes", at: nil)
+            return []
+        }
         let (parsed, parseDiagnostics) = Parser.parse(file, stepNames: library.names)
         diagnostics.merge(parseDiagnostics)
         var out: [Statement] = []
@@ -35,16 +47,20 @@ public enum ProgramLoader {
                 continue
             }
             let path = Paths.join(file.directory, pathToken.stringValue)
-            if chain.count >= maxIncludeDepth {
-                diagnostics.error("includes nested too deeply (more than \(maxIncludeDepth))", at: keyword.span)
+            // `chain` holds the recipe and the files including this one: this include is level chain.count.
+            if chain.count > maxIncludeDepth {
+                diagnostics.error("includes nested too deeply (at most \(maxIncludeDepth) levels)", at: keyword.span)
                 continue
             }
             if chain.contains(canonical(path)) {
                 diagnostics.error("include cycle: \(file.name) includes \(path), which is already being read", at: pathToken.span)
                 continue
             }
-            guard let text = readText(path) else {
-                diagnostics.error("file not found: \(path)", at: pathToken.span, category: .missingInput)
+            let text: String
+            switch read(path) {
+            case .success(let t): text = t
+            case .failure(let problem):
+                diagnostics.error(problem.describing(path), at: pathToken.span, category: .missingInput)
                 continue
             }
             let included = SourceFile(name: path, text: text, directory: Paths.directory(of: path))
@@ -64,8 +80,8 @@ public enum ProgramLoader {
                 var scanner = Scanner(file: file)
                 let (tokens, scanDiagnostics) = scanner.scan()
                 diagnostics.merge(scanDiagnostics)
-                guard tokens.count == 3, tokens[0].kind == .number, UInt64(tokens[0].lexeme) != nil else {
-                    diagnostics.error("--set seed=N needs a whole number, got '\(text)'", at: nil)
+                guard !scanDiagnostics.hasErrors, tokens.count == 3, tokens[0].kind == .number, WholeNumber.seed(tokens[0].numberValue) != nil else {
+                    diagnostics.error("--set seed=\(Echo.short(text)): \(WholeNumber.seedRule)", at: nil)
                     continue
                 }
                 let keyword = Token(kind: .identifier, lexeme: "seed", location: tokens[0].location, file: file)
@@ -118,9 +134,37 @@ public enum ProgramLoader {
     }
 
     static func readText(_ path: String) -> String? {
-        var isDirectory: ObjCBool = false
-        guard FileManager.default.fileExists(atPath: path, isDirectory: &isDirectory), !isDirectory.boolValue,
-              let data = FileManager.default.contents(atPath: path) else { return nil }
-        return String(decoding: data, as: UTF8.self)
+        try? read(path).get()
+    }
+
+    /// Why a recipe file could not be read.
+    enum ReadProblem: Error {
+        case notFound
+        case unreadable(String)
+
+        func describing(_ path: String) -> String {
+            switch self {
+            case .notFound: return "file not found: \(Echo.short(path, limit: 200))"
+            case .unreadable(let reason): return reason
+            }
+        }
+    }
+
+    /// The text of a recipe file: refused when missing, not a regular file (a FIFO would block),
+    /// named with a NUL byte, or larger than `maxSourceBytes`.
+    static func read(_ path: String) -> Result<String, ReadProblem> {
+        guard FileManager.default.fileExists(atPath: path) || path.utf8.contains(0) else { return .failure(.notFound) }
+        do {
+            try FileChecks.checkRegular(path)
+        } catch {
+            return .failure(.unreadable(Echo.short("\(error)", limit: 300)))
+        }
+        guard let handle = FileHandle(forReadingAtPath: path) else { return .failure(.notFound) }
+        defer { try? handle.close() }
+        let data = (try? handle.read(upToCount: maxSourceBytes + 1)) ?? Data()
+        if data.count > maxSourceBytes {
+            return .failure(.unreadable("\(Echo.short(path, limit: 200)): a recipe file may have at most \(maxSourceBytes) bytes"))
+        }
+        return .success(String(decoding: data, as: UTF8.self))
     }
 }
