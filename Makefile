@@ -61,7 +61,7 @@ golden: build
 fixtures:
 	for generator in Tools/fixtures/*_fixtures.py; do $(PYTHON) $$generator || exit 1; done
 
-# libFuzzer targets (Fuzz/README.md): a separate instrumented build in .build-fuzz (LORWEB_FUZZ=1 adds the product;
+# libFuzzer targets (README "Test"): a separate instrumented build in .build-fuzz (LORWEB_FUZZ=1 adds the product;
 # -sanitize=fuzzer instruments every Swift module, -fsanitize=fuzzer-no-link the C shims). The fuzzer's own main
 # is displaced by lorweb-fuzz's (it picks the target, then calls LLVMFuzzerRunDriver), hence lld's
 # --allow-multiple-definition. Corpora grow in .build-fuzz/corpus/TARGET from the repository's own files;

@@ -1,5 +1,5 @@
 // libFuzzer targets for the parsers that read untrusted bytes (issue 24), built and run by
-// `make fuzz` only (LORWEB_FUZZ=1 adds this product; see Fuzz/README.md):
+// `make fuzz` only (LORWEB_FUZZ=1 adds this product; README "Test"):
 //   safetensors  SafetensorsFile: the 8-byte length, the JSON header, every field check
 //   png          PNGFile.read: the chunk walk and libpng through the C shim
 //   recipe       ProgramLoader + Checker: scanner, parser, includes, checker, diagnostics text
