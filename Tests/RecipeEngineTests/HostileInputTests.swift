@@ -20,28 +20,26 @@ final class HostileInputTests: XCTestCase {
 
     // MARK: 1. depth: long chains are checked and evaluated without recursion
 
+    /// The `show` lines of a recipe made of `lines`.
+    private func shown(_ lines: [String]) throws -> [String] {
+        let dir = try TestPaths.scratch("chain")
+        let log = OutputLog()
+        try runRecipe(lines.joined(separator: "\n"), in: dir, options: .testing(out: dir, log: log))
+        return log.lines
+    }
+
     func testThousandsOfChainedAliasesAreCheckedAndEvaluated() throws {
         // main crashed (stack overflow in the checker) at about 4,000.
         let n = 20_000
-        var lines = ["x0 = 7"]
-        for i in 1...n { lines.append("x\(i) = x\(i - 1)") }
-        lines.append("show x\(n)")
-        let dir = try TestPaths.scratch("alias-chain")
-        let log = OutputLog()
-        try runRecipe(lines.joined(separator: "\n"), in: dir, options: .testing(out: dir, log: log))
-        XCTAssertEqual(log.lines, ["x\(n) = 7"])
+        let lines = ["x0 = 7"] + (1...n).map { "x\($0) = x\($0 - 1)" } + ["show x\(n)"]
+        XCTAssertEqual(try shown(lines), ["x\(n) = 7"])
     }
 
     func testThousandsOfChainedStepBindingsAreEvaluated() throws {
         // Each binding a step call on the one before: the evaluator's recursion followed the chain.
         let n = 5_000
-        var lines = ["x0 = 3"]
-        for i in 1...n { lines.append("x\(i) = pick [x\(i - 1), 1] 0") }
-        lines.append("show x\(n)")
-        let dir = try TestPaths.scratch("step-chain")
-        let log = OutputLog()
-        try runRecipe(lines.joined(separator: "\n"), in: dir, options: .testing(out: dir, log: log))
-        XCTAssertEqual(log.lines.last, "x\(n) = 3")
+        let lines = ["x0 = 3"] + (1...n).map { "x\($0) = pick [x\($0 - 1), 1] 0" } + ["show x\(n)"]
+        XCTAssertEqual(try shown(lines), ["x\(n) = 3"])
     }
 
     func testListsNestedThroughNamesHaveTheParsersDepthLimit() throws {
