@@ -211,10 +211,10 @@ public struct Checker {
                 path.append((name, dependencies(of: name).reversed()))
             } else {
                 let name = path.removeLast().name
-                let cycleType = types[name]
+                // A cycle marked it .any for the bindings inside the cycle; now its own type (as the
+                // recursive typing did, which overwrote the mark when it returned).
                 types[name] = nil
                 _ = type(ofBinding: name, at: nil)
-                if cycleType != nil, types[name] == nil { types[name] = cycleType }
             }
         }
     }
@@ -427,12 +427,5 @@ public struct Checker {
         }
     }
 
-    static func names(in e: Expr) -> [String] {
-        switch e {
-        case .name(let t): return [t.lexeme]
-        case .list(let items, _): return items.flatMap(names)
-        case .range(let a, let b, let c, _): return names(in: a) + names(in: b) + (c.map(names) ?? [])
-        default: return []
-        }
-    }
+    static func names(in e: Expr) -> [String] { nameTokens(in: e).map(\.lexeme) }
 }

@@ -16,8 +16,11 @@ public enum ProgramLoader {
         let text: String
         switch read(path) {
         case .success(let t): text = t
-        case .failure(let problem):
-            diagnostics.error("cannot read recipe file: \(problem.describing(path))", at: nil, category: .missingInput)
+        case .failure(.notFound):
+            diagnostics.error("cannot read recipe file: \(Echo.short(path, limit: 200))", at: nil, category: .missingInput)
+            return ([], diagnostics)
+        case .failure(.unreadable(let reason)):
+            diagnostics.error("cannot read recipe file: \(reason)", at: nil, category: .missingInput)
             return ([], diagnostics)
         }
         let file = SourceFile(name: path, text: text, directory: Paths.directory(of: path))
