@@ -10,7 +10,7 @@ BIN := .build/release/lorweb
 RECIPE ?= Recipes/quickstart.recipe
 PYTHON ?= python3
 
-.PHONY: help setup build run test bench golden fixtures clean
+.PHONY: help setup build run test bench golden fixtures fuzz clean
 
 help:
 	@echo "make setup     install the system packages (apt: libopenblas-dev libpng-dev libreadline-dev pkg-config;"
@@ -21,6 +21,7 @@ help:
 	@echo "make bench     benchmarks vs OpenBLAS and PyTorch (PYTHON=... with torch), written to bench-results/"
 	@echo "make golden    re-render the golden images and show what changed"
 	@echo "make fixtures  regenerate the parity fixtures (PYTHON=... with Tools/fixtures/requirements.txt installed)"
+	@echo "make fuzz      libFuzzer on the safetensors, PNG and recipe readers, FUZZ_SECONDS (60) each (FUZZ_TARGETS=...)"
 
 # The Vulkan packages make this the GPU build (README "GPU build (Vulkan)"): libvulkan-dev + glslc compile the
 # backend and its shaders; mesa-vulkan-drivers is lavapipe, a CPU Vulkan driver, so every CI run proves that the
@@ -60,5 +61,28 @@ golden: build
 fixtures:
 	for generator in Tools/fixtures/*_fixtures.py; do $(PYTHON) $$generator || exit 1; done
 
+# libFuzzer targets (README "Test"): a separate instrumented build in .build-fuzz (LORWEB_FUZZ=1 adds the product;
+# -sanitize=fuzzer instruments every Swift module, -fsanitize=fuzzer-no-link the C shims). The fuzzer's own main
+# is displaced by lorweb-fuzz's (it picks the target, then calls LLVMFuzzerRunDriver), hence lld's
+# --allow-multiple-definition. Corpora grow in .build-fuzz/corpus/TARGET from the repository's own files;
+# a crash, a timeout (-timeout, s) or an RSS over FUZZ_RSS_MB fails the run and leaves its input in
+# .build-fuzz/artifacts/TARGET/.
+FUZZ_SECONDS ?= 60
+FUZZ_TARGETS ?= safetensors png recipe
+FUZZ_RSS_MB ?= 2048
+FUZZ_BUILD := .build-fuzz
+FUZZ_SWIFT := -c release $(CPU_FLAGS) --build-path $(FUZZ_BUILD) -Xswiftc -sanitize=fuzzer -Xcc -fsanitize=fuzzer-no-link \
+    -Xswiftc -use-ld=lld -Xlinker --allow-multiple-definition
+
+fuzz:
+	LORWEB_FUZZ=1 LORWEB_VULKAN=0 swift build $(FUZZ_SWIFT) --product lorweb-fuzz
+	for target in $(FUZZ_TARGETS); do \
+	    Fuzz/seed-corpus $$target $(FUZZ_BUILD)/corpus/$$target || exit 1; \
+	    mkdir -p $(FUZZ_BUILD)/artifacts/$$target; \
+	    $(FUZZ_BUILD)/release/lorweb-fuzz $$target -max_total_time=$(FUZZ_SECONDS) -timeout=10 -rss_limit_mb=$(FUZZ_RSS_MB) \
+	        -max_len=$$(Fuzz/seed-corpus --max-len $$target) -print_final_stats=1 \
+	        -artifact_prefix=$(FUZZ_BUILD)/artifacts/$$target/ $(FUZZ_BUILD)/corpus/$$target || exit 1; \
+	done
+
 clean:
-	rm -rf .build
+	rm -rf .build .build-fuzz

@@ -28,12 +28,22 @@ let vulkanTargets: [Target] = !vulkanBuild ? [] : [
                 swiftSettings: cpuFlags),
 ]
 
+// The fuzz targets (issue 24): `make fuzz` sets LORWEB_FUZZ=1 and builds into .build-fuzz with
+// -sanitize=fuzzer; every other build (make build, make test, CI) never sees them.
+let fuzzBuild = ProcessInfo.processInfo.environment["LORWEB_FUZZ"] == "1"
+let fuzzProducts: [Product] = !fuzzBuild ? [] : [.executable(name: "lorweb-fuzz", targets: ["lorweb-fuzz"])]
+let fuzzTargets: [Target] = !fuzzBuild ? [] : [
+    .target(name: "CFuzzDriver", path: "Fuzz/CFuzzDriver"),
+    .executableTarget(name: "lorweb-fuzz", dependencies: ["CFuzzDriver", "Formats", "RecipeEngine"], path: "Fuzz/lorweb-fuzz",
+                      swiftSettings: cpuFlags),
+]
+
 let package = Package(
     name: "lorweb",
     platforms: [.macOS(.v14)],
     products: [
         .executable(name: "lorweb", targets: ["lorweb"]),
-    ],
+    ] + fuzzProducts,
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.5.0"),
     ],
@@ -85,5 +95,5 @@ let package = Package(
                     exclude: ["Fixtures"], swiftSettings: cpuFlags),
         .testTarget(name: "RecipeEngineTests", dependencies: ["RecipeEngine", "Pipeline", "Formats", "Numerics", "TensorCore"], exclude: ["Recipes"],
                     swiftSettings: cpuFlags),
-    ] + vulkanTargets
+    ] + vulkanTargets + fuzzTargets
 )

@@ -89,6 +89,38 @@ static int copy_texts(png_structp png, png_infop info, pngshim_image *out, shim_
     return 0;
 }
 
+// libpng allocates (and zeroes) a buffer of a chunk's declared length before it reads the chunk, so
+// a 45-byte file whose tEXt chunk declares 2^31-1 bytes would cost 2 GiB. This walk over the chunk
+// headers (a seek per chunk, no data read) refuses any chunk but IDAT that declares more than
+// PNGSHIM_MAX_CHUNK_BYTES before libpng sees it. IDAT is read in small pieces, whatever its length.
+// The walk stops at IEND or where the file ends; libpng then reports a truncation as before.
+static int check_chunk_lengths(FILE *file, char *error, size_t error_capacity) {
+    long position = 8;
+    for (;;) {
+        unsigned char header[8];
+        if (fseek(file, position, SEEK_SET) != 0 || fread(header, 1, 8, file) != 8) break;
+        uint32_t length = (uint32_t)header[0] << 24 | (uint32_t)header[1] << 16 | (uint32_t)header[2] << 8 | header[3];
+        int is_idat = memcmp(header + 4, "IDAT", 4) == 0;
+        if (!is_idat && length > PNGSHIM_MAX_CHUNK_BYTES) {
+            char type[5];
+            for (int i = 0; i < 4; i++) type[i] = (header[4 + i] >= 33 && header[4 + i] <= 126) ? (char)header[4 + i] : '?';
+            type[4] = 0;
+            char message[256];
+            snprintf(message, sizeof message, "chunk '%s' declares %u bytes, more than the %u-byte limit for a chunk other than IDAT",
+                     type, (unsigned)length, (unsigned)PNGSHIM_MAX_CHUNK_BYTES);
+            copy_message(error, error_capacity, message);
+            return -1;
+        }
+        if (memcmp(header + 4, "IEND", 4) == 0) break;
+        position += 12 + (long)length;
+    }
+    if (fseek(file, 8, SEEK_SET) != 0) {
+        copy_message(error, error_capacity, "cannot seek in the file");
+        return -1;
+    }
+    return 0;
+}
+
 int pngshim_read(const char *path, uint64_t max_pixels, pngshim_image *out, char *error, size_t error_capacity) {
     memset(out, 0, sizeof *out);
     copy_message(error, error_capacity, "");
@@ -109,6 +141,7 @@ int pngshim_read(const char *path, uint64_t max_pixels, pngshim_image *out, char
         copy_message(error, error_capacity, "not a PNG file (bad signature)");
         return -1;
     }
+    if (check_chunk_lengths(file, error, error_capacity) != 0) { fclose(file); return -1; }
 
     png_structp png = png_create_read_struct(PNG_LIBPNG_VER_STRING, &ctx, on_error, on_warning);
     if (!png) { fclose(file); copy_message(error, error_capacity, "cannot create libpng read struct"); return -1; }
@@ -134,7 +167,7 @@ int pngshim_read(const char *path, uint64_t max_pixels, pngshim_image *out, char
     png_set_sig_bytes(png, 8);
     // libpng's own caps: dimensions and any single ancillary chunk (text) at most 8 MiB.
     png_set_user_limits(png, 1u << 24, 1u << 24);
-    png_set_chunk_malloc_max(png, 8u << 20);
+    png_set_chunk_malloc_max(png, PNGSHIM_MAX_CHUNK_BYTES);
     png_read_info(png, info);
 
     png_uint_32 width = 0, height = 0;

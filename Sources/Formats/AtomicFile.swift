@@ -34,6 +34,7 @@ enum AtomicFile {
     /// Streams a file: `body` writes through the sink into a temporary file, which is synced, closed
     /// and renamed over `path` only if everything succeeded. On any error the temporary file is removed.
     static func write(to path: String, _ body: (inout Sink) throws -> Void) throws {
+        try FileChecks.checkName(path)
         let temporary = temporaryPath(for: path)
         let fd = open(temporary, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0o644)
         guard fd >= 0 else {

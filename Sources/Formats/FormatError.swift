@@ -12,4 +12,10 @@ public struct FormatError: Error, CustomStringConvertible, Equatable, Sendable {
     }
 
     public var description: String { "\(path): \(problem)" }
+
+    /// A name from the file, shortened for a message (a hostile header may hold megabyte names).
+    public static func short(_ name: String, limit: Int = 80) -> String {
+        guard name.utf8.count > limit, name.count > limit else { return name }
+        return "\(name.prefix(limit))… (\(name.count) characters)"
+    }
 }

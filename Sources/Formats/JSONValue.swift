@@ -63,8 +63,11 @@ public struct JSONParseError: Error, CustomStringConvertible, Sendable {
 public enum JSONParser {
     public static let maxDepth = 64
 
-    public static func parse(_ bytes: UnsafeRawBufferPointer) throws -> JSONValue {
+    /// `maxValues` bounds the tree built (every value, container or not, counts one): a header of
+    /// millions of tiny values would otherwise cost tens of bytes of memory per byte of input.
+    public static func parse(_ bytes: UnsafeRawBufferPointer, maxValues: Int = .max) throws -> JSONValue {
         var parser = Parser(bytes: bytes)
+        parser.valuesLeft = maxValues
         parser.skipSpace()
         let value = try parser.value(depth: 0)
         parser.skipSpace()
@@ -79,6 +82,7 @@ public enum JSONParser {
     private struct Parser {
         let bytes: UnsafeRawBufferPointer
         var i = 0
+        var valuesLeft = Int.max
 
         init(bytes: UnsafeRawBufferPointer) { self.bytes = bytes }
 
@@ -99,6 +103,8 @@ public enum JSONParser {
 
         mutating func value(depth: Int) throws -> JSONValue {
             guard depth < JSONParser.maxDepth else { throw fail("nested deeper than \(JSONParser.maxDepth) levels") }
+            guard valuesLeft > 0 else { throw fail("more values than the limit for this file") }
+            valuesLeft -= 1
             guard let c = peek() else { throw fail("unexpected end of input") }
             switch c {
             case UInt8(ascii: "{"): return try object(depth: depth)

@@ -33,6 +33,7 @@ public enum PNGFile {
     public static let maxPixels: UInt64 = 1 << 26
 
     public static func read(path: String) throws -> DecodedPNG {
+        try FileChecks.checkRegular(path)
         var raw = pngshim_image()
         var message = [CChar](repeating: 0, count: Int(PNGSHIM_ERROR_CAPACITY))
         let status = pngshim_read(path, maxPixels, &raw, &message, message.count)
@@ -114,6 +115,7 @@ public enum PNGFile {
 
     private static func encode(width: Int, height: Int, channels: Int, pixels: [UInt8],
                                text: [(key: String, value: String)], to path: String) throws {
+        try FileChecks.checkName(path)
         guard width >= 1, height >= 1, width <= 1 << 24, height <= 1 << 24 else {
             throw FormatError(path: path, "cannot write a \(width)x\(height) PNG (each side must be 1...2^24)")
         }

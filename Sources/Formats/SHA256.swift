@@ -21,6 +21,7 @@ public enum SHA256 {
 
     /// Hashes a file in 1 MiB pieces (constant memory).
     public static func hex(fileAt path: String) throws -> String {
+        try FileChecks.checkRegular(path)
         guard let file = fopen(path, "rb") else {
             throw FormatError(path: path, "cannot open for hashing: \(String(cString: strerror(errno)))")
         }

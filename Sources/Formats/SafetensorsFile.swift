@@ -49,6 +49,12 @@ extension WeightSource {
 public final class SafetensorsFile: WeightSource, @unchecked Sendable {
     /// Headers larger than this are refused (the reference implementation's limit).
     public static let maxHeaderBytes = 100_000_000
+    /// The header budget in JSON values: FLUX.1 needs about 10,000 (8 per tensor), so 2 million leaves
+    /// room for any real checkpoint while a hostile 100 MB header of bare numbers is refused early
+    /// (parsed in full it would hold 50 million values, over 2 GB).
+    public static let maxHeaderValues = 2_000_000
+    /// Most dimensions a tensor may have (real ones have up to 5 or 6).
+    public static let maxRank = 64
 
     /// Every dtype name the safetensors format defines, with its element size. Only F32, F16 and BF16
     /// can be loaded; the others are accepted in a header (their sizes still checked) but refused on use.
@@ -73,6 +79,7 @@ public final class SafetensorsFile: WeightSource, @unchecked Sendable {
 
     public init(path: String) throws {
         self.path = path
+        try FileChecks.checkRegular(path)
         let fd = open(path, O_RDONLY | O_CLOEXEC)
         guard fd >= 0 else {
             throw FormatError(path: path, "cannot open: \(String(cString: strerror(errno)))")
@@ -82,7 +89,6 @@ public final class SafetensorsFile: WeightSource, @unchecked Sendable {
         guard fstat(fd, &st) == 0 else {
             throw FormatError(path: path, "cannot stat: \(String(cString: strerror(errno)))")
         }
-        guard (st.st_mode & S_IFMT) == S_IFREG else { throw FormatError(path: path, "not a regular file") }
         let size = Int(st.st_size)
         if size == 0 { throw FormatError(path: path, "empty file (a safetensors file starts with an 8-byte header length)") }
         if size < 8 { throw FormatError(path: path, "file is \(size) bytes, too short for the 8-byte header length") }
@@ -111,6 +117,9 @@ public final class SafetensorsFile: WeightSource, @unchecked Sendable {
 
     /// The dtype name as written in the header (also for dtypes this project cannot load).
     public func storedDType(_ key: String) throws -> String { try entry(key).dtypeName }
+
+    /// The shape as written in the header, for every dtype (integer tensors included).
+    public func storedShape(_ key: String) throws -> [Int] { try entry(key).shape }
 
     public func info(_ key: String) throws -> TensorInfo {
         let e = try entry(key)
@@ -142,7 +151,7 @@ public final class SafetensorsFile: WeightSource, @unchecked Sendable {
     }
 
     private func entry(_ key: String) throws -> Entry {
-        guard let e = entries[key] else { throw FormatError(path: path, "no tensor named \"\(key)\"") }
+        guard let e = entries[key] else { throw FormatError(path: path, "no tensor named \"\(FormatError.short(key))\"") }
         return e
     }
 
@@ -163,7 +172,7 @@ public final class SafetensorsFile: WeightSource, @unchecked Sendable {
         }
         let json: JSONValue
         do {
-            json = try JSONParser.parse(UnsafeRawBufferPointer(rebasing: file[8..<(8 + n)]))
+            json = try JSONParser.parse(UnsafeRawBufferPointer(rebasing: file[8..<(8 + n)]), maxValues: maxHeaderValues)
         } catch let e as JSONParseError {
             throw problem("header is not valid JSON: \(e)")
         }
@@ -178,21 +187,24 @@ public final class SafetensorsFile: WeightSource, @unchecked Sendable {
             if name == "__metadata__" {
                 guard let fields = value.objectMembers else { throw problem("__metadata__ is not an object") }
                 for (k, v) in fields {
-                    guard let s = v.stringValue else { throw problem("__metadata__ value for \"\(k)\" is not a string") }
+                    guard let s = v.stringValue else { throw problem("__metadata__ value for \"\(FormatError.short(k))\" is not a string") }
                     metadata[k] = s
                 }
                 continue
             }
-            let context = "tensor \"\(name)\""
+            let context = "tensor \"\(FormatError.short(name))\""
             guard let fields = value.objectMembers else { throw problem("\(context): entry is not an object") }
             for (field, _) in fields where !["dtype", "shape", "data_offsets"].contains(field) {
-                throw problem("\(context): unexpected field \"\(field)\"")
+                throw problem("\(context): unexpected field \"\(FormatError.short(field))\"")
             }
             guard let dtypeName = value["dtype"]?.stringValue else { throw problem("\(context): missing or non-string dtype") }
             guard let elementSize = knownDTypeSizes[dtypeName] else {
-                throw problem("\(context): unknown dtype \"\(dtypeName)\"")
+                throw problem("\(context): unknown dtype \"\(FormatError.short(dtypeName))\"")
             }
             guard let shapeValues = value["shape"]?.arrayValue else { throw problem("\(context): missing or non-array shape") }
+            guard shapeValues.count <= maxRank else {
+                throw problem("\(context): shape has \(shapeValues.count) dimensions, more than \(maxRank)")
+            }
             var shape: [Int] = []
             var elements = 1
             var overflow = false
@@ -225,7 +237,7 @@ public final class SafetensorsFile: WeightSource, @unchecked Sendable {
         }
         spans.sort { $0.begin < $1.begin || ($0.begin == $1.begin && $0.name < $1.name) }
         for (a, b) in zip(spans, spans.dropFirst()) where b.begin < a.end {
-            throw problem("tensors \"\(a.name)\" [\(a.begin), \(a.end)) and \"\(b.name)\" [\(b.begin), \(b.end)) overlap")
+            throw problem("tensors \"\(FormatError.short(a.name))\" [\(a.begin), \(a.end)) and \"\(FormatError.short(b.name))\" [\(b.begin), \(b.end)) overlap")
         }
         return (entries, metadata)
     }

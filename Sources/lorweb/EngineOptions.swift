@@ -21,8 +21,14 @@ struct EngineOptions: ParsableArguments {
     @Option(name: .customLong("cache-dir"), help: "The cache folder (safe to delete at any time).")
     var cacheDirectory = ".lorweb-cache"
 
+    @Option(name: .customLong("max-memory"), help: ArgumentHelp(
+        "Memory budget for the values a run computes, in MiB; a run that needs more stops with an error.",
+        valueName: "MiB"))
+    var maxMemory = ResourceBudget.defaultMegabytes
+
     func validate() throws {
         guard threads >= 1 && threads <= 256 else { throw ValidationError("--threads must be a whole number from 1 to 256, got \(threads)") }
+        guard maxMemory >= 1 && maxMemory <= 1 << 30 else { throw ValidationError("--max-memory must be from 1 to \(1 << 30) MiB") }
         do { try ExecutionContext.validate(device: device) } catch { throw ValidationError("--device: \(error)") }
     }
 
@@ -32,7 +38,7 @@ struct EngineOptions: ParsableArguments {
     func runOptions(outputDirectory: String, overrides: [(name: String, value: String)] = []) -> RunOptions {
         let quiet = self.quiet
         let bar = ProgressBar.forStandardError(enabled: !quiet)
-        return RunOptions(
+        var options = RunOptions(
             execution: execution, outputDirectory: outputDirectory,
             cache: noCache ? nil : StepCache(directory: cacheDirectory), overrides: overrides,
             previewDirectory: noCache ? nil : Paths.join(cacheDirectory, "previews"),
@@ -40,6 +46,8 @@ struct EngineOptions: ParsableArguments {
             notes: { line in if !quiet { FileHandle.standardError.write(Data((line + "\n").utf8)) } },
             progress: { event in bar?.update(event); return !Interrupts.requested },
             isInterrupted: { Interrupts.requested })
+        options.maxMemory = maxMemory << 20
+        return options
     }
 }
 

@@ -6,6 +6,8 @@
 #include <stdint.h>
 
 #define PNGSHIM_ERROR_CAPACITY 512
+/// The largest chunk other than IDAT that a file may declare (text chunks, sPLT, iCCP...): 8 MiB.
+#define PNGSHIM_MAX_CHUNK_BYTES (8u << 20)
 
 /// One text chunk as stored. `kind`: 0 = tEXt (Latin-1 value), 1 = zTXt (Latin-1, compressed),
 /// 2 = iTXt (UTF-8 value). Keys are Latin-1 in every kind.
@@ -28,7 +30,9 @@ typedef struct {
     pngshim_text *texts;
 } pngshim_image;
 
-/// Reads `path`. Refuses files whose width * height exceeds `max_pixels` before allocating pixels.
+/// Reads `path`. Refuses files whose width * height exceeds `max_pixels` before allocating pixels,
+/// and files with a chunk other than IDAT declaring more than PNGSHIM_MAX_CHUNK_BYTES before libpng
+/// allocates for it.
 /// On success the caller owns `out` and frees it with pngshim_free. On failure `out` holds nothing.
 int pngshim_read(const char *path, uint64_t max_pixels, pngshim_image *out,
                  char *error, size_t error_capacity);

@@ -1,6 +1,7 @@
 // The content-hash cache: step results stored under a key made from the step, its normalised
 // arguments (values hashed by content), input file bytes, seed/stream and the program version.
-// Each entry carries a SHA-256 of its payload; a damaged entry is reported and recomputed.
+// Each entry carries its own key and a SHA-256 of key and payload; a damaged entry, or one that
+// belongs to another key, is reported and recomputed.
 import Formats
 import Foundation
 import Pipeline
@@ -13,7 +14,14 @@ public enum ProgramVersion {
 
 public final class StepCache: Sendable {
     public let directory: String
-    private static let magic = Array("LWC1\n".utf8)
+    /// Entry layout: magic, the entry's own key, the SHA-256 of key + payload, then the payload.
+    /// The key inside makes an entry copied (or renamed) over another key's file a miss, not a
+    /// wrong answer; "LWC1" entries (no key inside) are ignored and rewritten.
+    private static let magic = Array("LWC2\n".utf8)
+    private static let olderMagics = [Array("LWC1\n".utf8)]
+    private static let headerLength = magic.count + 65 + 65
+    /// Temporary files older than this are leftovers of a killed run (a live write takes seconds).
+    public static let staleTemporaryAge: Double = 3600
 
     public enum Lookup {
         case hit(Value)
@@ -23,6 +31,7 @@ public final class StepCache: Sendable {
 
     public init(directory: String) {
         self.directory = directory
+        sweepStaleTemporaries()
     }
 
     public func path(for key: String) -> String {
@@ -31,15 +40,20 @@ public final class StepCache: Sendable {
 
     public func lookup(_ key: String) -> Lookup {
         let path = path(for: key)
+        guard FileManager.default.fileExists(atPath: path) else { return .miss }
+        do { try FileChecks.checkRegular(path) } catch { return .damaged("not a regular file") }
         guard let data = FileManager.default.contents(atPath: path) else { return .miss }
         let bytes = [UInt8](data)
-        let headerLength = Self.magic.count + 65
-        guard bytes.count >= headerLength, Array(bytes[0..<Self.magic.count]) == Self.magic else {
+        if Self.olderMagics.contains(where: { bytes.starts(with: $0) }) { return .miss }
+        guard bytes.count >= Self.headerLength, bytes.starts(with: Self.magic),
+              bytes[Self.magic.count + 64] == 0x0A, bytes[Self.headerLength - 1] == 0x0A else {
             return .damaged("bad header")
         }
-        let stored = String(decoding: bytes[Self.magic.count..<(Self.magic.count + 64)], as: UTF8.self)
-        let payload = Array(bytes[headerLength...])
-        guard SHA256.hex(payload) == stored else { return .damaged("checksum mismatch") }
+        let storedKey = String(decoding: bytes[Self.magic.count..<(Self.magic.count + 64)], as: UTF8.self)
+        let checksum = String(decoding: bytes[(Self.magic.count + 65)..<(Self.headerLength - 1)], as: UTF8.self)
+        let payload = Array(bytes[Self.headerLength...])
+        guard storedKey == key else { return .damaged("entry belongs to another key") }
+        guard Self.checksum(key: storedKey, payload: payload) == checksum else { return .damaged("checksum mismatch") }
         guard let value = try? ValueCodec.decode(payload) else { return .damaged("undecodable payload") }
         return .hit(value)
     }
@@ -49,8 +63,34 @@ public final class StepCache: Sendable {
         guard let payload = ValueCodec.encode(value) else { return }
         let path = path(for: key)
         try FileManager.default.createDirectory(atPath: Paths.directory(of: path), withIntermediateDirectories: true)
-        let entry = Self.magic + Array(SHA256.hex(payload).utf8) + [0x0A] + payload
-        try Data(entry).write(to: URL(fileURLWithPath: path), options: .atomic)
+        let entry = Self.magic + Array(key.utf8) + [0x0A] + Array(Self.checksum(key: key, payload: payload).utf8) + [0x0A] + payload
+        try AtomicWrite.write(entry, to: path)
+    }
+
+    private static func checksum(key: String, payload: [UInt8]) -> String {
+        var hasher = SHA256.Hasher()
+        hasher.update(key + "\n")
+        hasher.update(payload)
+        return hasher.finalizeHex()
+    }
+
+    /// Removes `*.tmp` files that a killed run left in the cache folders (older than `staleTemporaryAge`,
+    /// so a concurrent run's write in progress is never touched).
+    public func sweepStaleTemporaries(now: Date = Date()) {
+        let manager = FileManager.default
+        guard let folders = try? manager.contentsOfDirectory(atPath: directory) else { return }
+        for folder in [""] + folders.map({ "/" + $0 }) {
+            let dir = directory + folder
+            guard let names = try? manager.contentsOfDirectory(atPath: dir) else { continue }
+            for name in names where name.hasSuffix(".tmp") {
+                let path = dir + "/" + name
+                guard let attributes = try? manager.attributesOfItem(atPath: path),
+                      attributes[.type] as? FileAttributeType == .typeRegular,
+                      let modified = attributes[.modificationDate] as? Date,
+                      now.timeIntervalSince(modified) > Self.staleTemporaryAge else { continue }
+                try? manager.removeItem(atPath: path)
+            }
+        }
     }
 }
 

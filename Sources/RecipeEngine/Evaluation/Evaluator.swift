@@ -11,6 +11,8 @@ import Pipeline
 public struct Evaluated: Sendable {
     public var value: Value
     public var lineage: Lineage
+    /// The value's logical size, counted against the run's memory budget (ResourceBudget).
+    public var bytes = ResourceBudget.scalarBytes
 }
 
 public final class Evaluator {
@@ -20,6 +22,8 @@ public final class Evaluator {
     public var provenance: ProvenanceBase
     private var memo: [String: Evaluated] = [:]
     private var fileHashes: [String: String] = [:]
+    /// Bytes of the step results computed so far (ResourceBudget).
+    var liveBytes = 0
     /// Counters for the front end ("3 cached, 2 computed").
     public private(set) var cacheHits = 0
     public private(set) var stepsRun = 0
@@ -73,6 +77,7 @@ public final class Evaluator {
         guard let index = program.bindings[name] else {
             throw RecipeFailure(Diagnostic("unknown name '\(name)'", at: nil))
         }
+        for dependency in uncomputedDependencies(of: name) { _ = try value(of: dependency) }
         let result: Evaluated
         switch program.statements[index] {
         case .param(_, _, let e), .alias(_, let e):
@@ -121,23 +126,28 @@ public final class Evaluator {
     func evaluate(_ e: Expr) throws -> Evaluated {
         switch e {
         case .number(let x, _): return Evaluated(value: .number(x), lineage: Lineage())
-        case .string(let s, _): return Evaluated(value: .string(s), lineage: Lineage())
+        case .string(let s, _): return Evaluated(value: .string(s), lineage: Lineage(), bytes: ResourceBudget.bytes(of: .string(s)))
         case .bool(let b, _): return Evaluated(value: .bool(b), lineage: Lineage())
         case .name(let token): return try value(of: token.lexeme)
-        case .list(let items, _):
+        case .list(let items, let open):
             var values: [Value] = []
             var lineage = Lineage()
+            var bytes = ResourceBudget.scalarBytes
             for item in items {
                 let v = try evaluate(item)
                 values.append(v.value)
                 lineage.merge(v.lineage)
+                bytes = bytes &+ v.bytes
+                try checkList(bytes: bytes, at: open.span)
             }
-            return Evaluated(value: .list(values), lineage: lineage)
+            return Evaluated(value: .list(values), lineage: lineage, bytes: bytes)
         case .range(let start, let end, let step, let op):
             let a = try numberValue(start), b = try numberValue(end)
             let s = try step.map(numberValue) ?? 1
             do {
-                return Evaluated(value: .list(try Ranges.expand(from: a, to: b, step: s).map(Value.number)), lineage: Lineage())
+                let numbers = try Ranges.expand(from: a, to: b, step: s)
+                return Evaluated(value: .list(numbers.map(Value.number)), lineage: Lineage(),
+                                 bytes: ResourceBudget.scalarBytes * (numbers.count + 1))
             } catch let error as RangeError {
                 throw failure(error.description, at: op.span)
             }
@@ -171,7 +181,8 @@ public final class Evaluator {
         var leafLineage = lineage
         let value = try broadcast(resolved, values: values, names: names, bindingName: bindingName,
                                   lineage: lineage, mapped: [], counter: &counter, resultLineage: &leafLineage)
-        return Evaluated(value: value, lineage: leafLineage)
+        return Evaluated(value: value, lineage: leafLineage,
+                         bytes: ResourceBudget.bytes(of: value, stoppingAbove: options.maxMemory))
     }
 
     private func broadcast(_ resolved: ResolvedCall, values: [String: Value], names: [String: String],
@@ -235,8 +246,8 @@ public final class Evaluator {
         var stream: UInt64 = 0
         if step.usesRandomness {
             if case .number(let s)? = values["seed"] {
-                guard s >= 0, s == s.rounded(), s < 1.8e19 else { throw failure("seed must be a whole number ≥ 0", at: span) }
-                seed = UInt64(s)
+                guard let whole = WholeNumber.seed(s) else { throw failure(WholeNumber.seedRule, at: span) }
+                seed = whole
             }
             if case .string(let shared)? = values["stream"] {
                 stream = StreamNames.stream(name: shared, index: 0)
@@ -255,7 +266,7 @@ public final class Evaluator {
             case .hit(let value):
                 cacheHits += 1
                 lineage.noteWeights(in: value)
-                return Evaluated(value: value, lineage: lineage)
+                return Evaluated(value: value, lineage: lineage, bytes: try charge(value, at: span))
             case .damaged(let reason):
                 options.output("note: cache entry for '\(bindingName)' was damaged (\(reason)); recomputing")
             case .miss:
@@ -273,6 +284,7 @@ public final class Evaluator {
             throw translate(error, resolved: resolved)
         }
         stepsRun += 1
+        let bytes = try charge(result, at: span)
         var resultLineage = context.lineage
         resultLineage.noteWeights(in: result)
         if let key = cacheKey, let cache = options.cache {
@@ -280,7 +292,7 @@ public final class Evaluator {
                 options.output("note: could not write cache entry (\(error))")
             }
         }
-        return Evaluated(value: result, lineage: resultLineage)
+        return Evaluated(value: result, lineage: resultLineage, bytes: bytes)
     }
 
     private func hashFile(_ path: String, at span: SourceSpan) throws -> String {
@@ -293,7 +305,10 @@ public final class Evaluator {
             fileHashes[path] = digest
             return digest
         } catch {
-            throw RecipeFailure(Diagnostic("cannot read \(path): \(error)", at: span, category: .missingInput))
+            // FormatError and Foundation's errors name the path themselves: say it once.
+            let described = SystemErrorText.describe(error) ?? "\(error)"
+            let message = described.hasPrefix(path) ? "cannot read " + described : "cannot read \(path): \(described)"
+            throw RecipeFailure(Diagnostic(message, at: span, category: .missingInput))
         }
     }
 

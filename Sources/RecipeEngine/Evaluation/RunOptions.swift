@@ -27,6 +27,8 @@ public struct RunOptions: Sendable {
     public var progress: (@Sendable (ProgressEvent) -> Bool)?
     /// Polled between steps and broadcast elements: true stops the run (Ctrl-C).
     public var isInterrupted: @Sendable () -> Bool
+    /// The run's memory budget in bytes (`--max-memory`): step results and lists beyond it are refused.
+    public var maxMemory = ResourceBudget.defaultBytes
 
     public init(execution: ExecutionContext = ExecutionContext(), outputDirectory: String = ".",
                 cache: StepCache? = nil, overrides: [(name: String, value: String)] = [],

@@ -52,6 +52,8 @@ public struct GoldenSuite {
         case .success(let read): text = read
         case .failure(.missing):
             throw RecipeFailure(Diagnostic("golden recipe not found: \(path)", at: nil, category: .missingInput))
+        case .failure(.unreadable(let reason)):
+            throw RecipeFailure(Diagnostic("golden recipe: \(reason)", at: nil, category: .missingInput))
         case .failure(.notText(let reason)):
             throw RecipeFailure(Diagnostic("golden recipe \(path): \(reason)", at: nil))
         }

@@ -59,10 +59,10 @@ public struct Checker {
                     diagnostics.error("the seed is already set at \(previous.location)", at: keyword.span)
                 }
                 seedToken = keyword
-                if let parsed = UInt64(value.lexeme) {
+                if let parsed = WholeNumber.seed(value.numberValue) {
                     seed = parsed
                 } else {
-                    diagnostics.error("the seed must be a whole number from 0 to \(UInt64.max)", at: value.span)
+                    diagnostics.error(WholeNumber.seedRule, at: value.span)
                 }
             case .include(let keyword, _):
                 diagnostics.error("include was not expanded", at: keyword.span)
@@ -76,11 +76,11 @@ public struct Checker {
             if let name = statement.boundName {
                 if let previous = bindings[name.lexeme] {
                     let where_ = statements[previous].token
-                    diagnostics.error("'\(name.lexeme)' is already bound at \(where_.file.name):\(where_.location) (a name is bound once)",
+                    diagnostics.error("'\(Echo.short(name.lexeme))' is already bound at \(where_.file.name):\(where_.location) (a name is bound once)",
                                       at: name.span)
                 } else {
                     if library.stepWords.contains(name.lexeme) || ["seed", "param", "include"].contains(name.lexeme) {
-                        diagnostics.error("'\(name.lexeme)' is a step or keyword; choose another name", at: name.span)
+                        diagnostics.error("'\(Echo.short(name.lexeme))' is a step or keyword; choose another name", at: name.span)
                     }
                     bindings[name.lexeme] = index   // bound anyway, so its uses do not report again
                 }
@@ -94,7 +94,7 @@ public struct Checker {
                 break
             }
         }
-        for name in bindings.keys.sorted() { _ = type(ofBinding: name, at: nil) }
+        for name in bindings.keys.sorted() { typeBindings(from: name) }
         for index in effects {
             switch statements[index] {
             case .run: _ = typeOfCall(at: index)
@@ -112,7 +112,7 @@ public struct Checker {
 
     private mutating func resolve(_ call: StepCall) -> ResolvedCall? {
         guard let step = library.step(named: call.name) else {
-            var message = "unknown step '\(call.name)'"
+            var message = "unknown step '\(Echo.short(call.name))'"
             var candidates = [call.name]
             if !call.followingWords.isEmpty {
                 for n in 1...call.followingWords.count {
@@ -136,7 +136,7 @@ public struct Checker {
         for argument in call.arguments {
             if let label = argument.label {
                 guard let parameter = step.parameter(named: label.lexeme) else {
-                    var message = "'\(step.name)' has no argument '\(label.lexeme)'"
+                    var message = "'\(step.name)' has no argument '\(Echo.short(label.lexeme))'"
                     if let hit = Suggestions.closest(to: label.lexeme, in: step.parameters.map(\.name)) {
                         message += " (did you mean '\(hit)'?)"
                     }
@@ -191,14 +191,81 @@ public struct Checker {
         return result
     }
 
+    /// Types `root` and every binding it depends on, deepest first, with an explicit stack: a chain
+    /// of thousands of names (`x1 = x2`, `x2 = x3`, ...) costs memory, not call depth. Each binding is
+    /// then typed by `type(ofBinding:)` with its dependencies known, so that recursion stays one level.
+    /// Dependencies are visited in the order the recursive typing would meet them (same messages).
+    private mutating func typeBindings(from root: String) {
+        guard types[root] == nil, bindings[root] != nil else { return }
+        var path: [(name: String, uses: [Token])] = [(root, dependencies(of: root).reversed())]
+        while !path.isEmpty {
+            if let use = path[path.count - 1].uses.popLast() {
+                let name = use.lexeme
+                guard types[name] == nil, bindings[name] != nil else { continue }
+                if let cycleStart = path.firstIndex(where: { $0.name == name }) {
+                    let cycle = (path[cycleStart...].map(\.name) + [name]).joined(separator: " -> ")
+                    diagnostics.error("'\(name)' depends on itself (\(cycle))", at: use.span)
+                    types[name] = .any
+                    continue
+                }
+                path.append((name, dependencies(of: name).reversed()))
+            } else {
+                let name = path.removeLast().name
+                // A cycle marked it .any for the bindings inside the cycle; now its own type (as the
+                // recursive typing did, which overwrote the mark when it returned).
+                types[name] = nil
+                _ = type(ofBinding: name, at: nil)
+            }
+        }
+    }
+
+    private func dependencies(of name: String) -> [Token] {
+        guard let index = bindings[name] else { return [] }
+        return Self.dependencies(of: statements[index], call: calls[index])
+    }
+
+    /// The names a binding's value reads, in evaluation order (a call's in parameter order); the
+    /// checker and the evaluator both walk bindings in this order.
+    static func dependencies(of statement: Statement, call: ResolvedCall?) -> [Token] {
+        switch statement {
+        case .param(_, _, let value), .alias(_, let value): return nameTokens(in: value)
+        case .bind:
+            guard let resolved = call else { return [] }
+            return resolved.step.parameters.flatMap { parameter in
+                resolved.arguments[parameter.name].map(nameTokens) ?? []
+            }
+        default: return []
+        }
+    }
+
+    static func nameTokens(in e: Expr) -> [Token] {
+        switch e {
+        case .name(let t): return [t]
+        case .list(let items, _): return items.flatMap(nameTokens)
+        case .range(let a, let b, let c, _): return nameTokens(in: a) + nameTokens(in: b) + (c.map(nameTokens) ?? [])
+        default: return []
+        }
+    }
+
+    /// How many list levels a type has, counted without recursion.
+    static func listDepth(_ t: ValueType) -> Int {
+        var depth = 0
+        var current = t
+        while case .list(let element) = current {
+            depth += 1
+            current = element
+        }
+        return depth
+    }
+
     private mutating func type(of e: Expr) -> ValueType {
         switch e {
-        case .number(let x, _): return x == x.rounded() && abs(x) < 9e15 ? .integer : .number
+        case .number(let x, _): return WholeNumber.isWhole(x) ? .integer : .number
         case .string: return .string
         case .bool: return .bool
         case .name(let token):
             guard bindings[token.lexeme] != nil else {
-                var message = "unknown name '\(token.lexeme)'"
+                var message = "unknown name '\(Echo.short(token.lexeme))'"
                 if let hit = Suggestions.closest(to: token.lexeme, in: Array(bindings.keys)) {
                     message += " (did you mean '\(hit)'?)"
                 } else if library.stepWords.contains(token.lexeme) {
@@ -208,8 +275,16 @@ public struct Checker {
                 return .any
             }
             return type(ofBinding: token.lexeme, at: token)
-        case .list(let items, _):
-            return .list(ValueType.join(items.map { type(of: $0) }))
+        case .list(let items, open: let open):
+            let result = ValueType.list(ValueType.join(items.map { type(of: $0) }))
+            // Names can stack lists deeper than the parser's limit (`x1 = [x2]`, `x2 = [x3]`, ...):
+            // the same limit holds for the value, so nothing downstream recurses without bound.
+            if Self.listDepth(result) > Parser.maxNesting {
+                diagnostics.error("lists nested too deeply (at most \(Parser.maxNesting) levels, counting those reached through names)",
+                                  at: open.span)
+                return .any
+            }
+            return result
         case .range(let start, let end, let step, _):
             var all = [start, end]
             if let step { all.append(step) }
@@ -257,8 +332,14 @@ public struct Checker {
         guard let value = literalValue(expr, depth: 0) else { return }
         for leaf in Self.leaves(value) {
             switch leaf {
+            case .number(let x) where parameter.type == .integer && parameter.name == "seed" && step.usesRandomness:
+                // The same rule and words as the `seed` header line.
+                if WholeNumber.seed(x) == nil {
+                    diagnostics.error("argument 'seed' of '\(step.name)': \(WholeNumber.seedRule)", at: expr.token.span)
+                    return
+                }
             case .number(let x) where parameter.type == .integer:
-                if x != x.rounded() {
+                if !WholeNumber.isWhole(x) {
                     diagnostics.error("argument '\(parameter.name)' of '\(step.name)' must be a whole number, got \(Printer.number(x))",
                                       at: expr.token.span)
                     return
@@ -268,6 +349,12 @@ public struct Checker {
                     var message = "argument '\(parameter.name)' of '\(step.name)' must be one of \(choices.map { "\"\($0)\"" }.joined(separator: ", ")), got \"\(s)\""
                     if let hit = Suggestions.closest(to: s, in: choices) { message += " (did you mean \"\(hit)\"?)" }
                     diagnostics.error(message, at: expr.token.span)
+                    return
+                }
+                // C file calls would stop at the NUL and open (or write) another file.
+                if parameter.role != .plain, s.utf8.contains(0) {
+                    diagnostics.error("argument '\(parameter.name)' of '\(step.name)': the file name contains a NUL byte",
+                                      at: expr.token.span)
                     return
                 }
                 if parameter.role == .inputFile || (parameter.role == .weightsReference && StepLibrary.looksLikePath(s)) {
@@ -340,12 +427,5 @@ public struct Checker {
         }
     }
 
-    static func names(in e: Expr) -> [String] {
-        switch e {
-        case .name(let t): return [t.lexeme]
-        case .list(let items, _): return items.flatMap(names)
-        case .range(let a, let b, let c, _): return names(in: a) + names(in: b) + (c.map(names) ?? [])
-        default: return []
-        }
-    }
+    static func names(in e: Expr) -> [String] { nameTokens(in: e).map(\.lexeme) }
 }

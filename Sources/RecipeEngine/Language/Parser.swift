@@ -7,6 +7,8 @@
 public struct Parser {
     /// Deepest list nesting accepted (keeps recursion bounded on hostile input).
     public static let maxNesting = 32
+    /// Most items in one list literal (as many as a range may have); each costs memory before any check.
+    public static let maxListItems = Ranges.maxCount
 
     private let tokens: [Token]
     private var current = 0
@@ -172,6 +174,9 @@ public struct Parser {
             skipNewlines()
             while !check(.rightBracket) {
                 if check(.endOfFile) { throw error(at: token, "unclosed '[' (expected ']')") }
+                if elements.count == Self.maxListItems {
+                    throw error(at: token, "a list may have at most \(Self.maxListItems) items (a range can hold more)")
+                }
                 elements.append(try expression(depth: depth + 1))
                 // A list may continue on the next line only after a ',' or with its ']'.
                 if check(.newline), [.comma, .rightBracket].contains(peekPastNewlines().kind) { skipNewlines() }

@@ -59,15 +59,29 @@ public enum Printer {
     }
 
     /// A value as recipe text, when it has one (numbers, strings, booleans, lists of them).
-    public static func literal(_ v: Value) -> String? {
+    public static func literal(_ v: Value) -> String? { literal(v, maxLength: .max) }
+
+    /// The same, or nil as soon as the text would be longer than `maxLength` characters (`show`
+    /// asks for a short one: a list of a billion numbers is not printed to be thrown away).
+    public static func literal(_ v: Value, maxLength: Int) -> String? {
+        var out = ""
+        return append(v, to: &out, maxLength: maxLength) ? out : nil
+    }
+
+    private static func append(_ v: Value, to out: inout String, maxLength: Int) -> Bool {
         switch v {
-        case .number(let x): return number(x)
-        case .string(let s): return string(s)
-        case .bool(let b): return b ? "true" : "false"
+        case .number(let x): out += number(x)
+        case .string(let s): out += string(s)
+        case .bool(let b): out += b ? "true" : "false"
         case .list(let items):
-            let parts = items.compactMap(literal)
-            return parts.count == items.count ? "[" + parts.joined(separator: ", ") + "]" : nil
-        default: return nil
+            out += "["
+            for (i, item) in items.enumerated() {
+                if i > 0 { out += ", " }
+                guard append(item, to: &out, maxLength: maxLength) else { return false }
+            }
+            out += "]"
+        default: return false
         }
+        return out.utf8.count <= maxLength || out.count <= maxLength
     }
 }

@@ -1,9 +1,14 @@
 // Reading a recipe: parse the file, inline `include`s (relative to the including file, cycles
 // refused), then apply `--set` overrides to `param` lines and the seed.
+import Formats
 import Foundation
 
 public enum ProgramLoader {
+    /// Files included inside files, at most this many levels below the recipe itself.
     public static let maxIncludeDepth = 16
+    /// Recipe files larger than this are refused before they are scanned (a recipe is a page of
+    /// text; every token costs memory, so a huge file is refused rather than tokenised).
+    public static let maxSourceBytes = 1 << 20
 
     /// Parses `path` and everything it includes. Diagnostics cover all files.
     public static func load(path: String, library: StepLibrary = .standard) -> ([Statement], Diagnostics) {
@@ -12,7 +17,10 @@ public enum ProgramLoader {
         switch RecipeText.read(path) {
         case .success(let read): text = read
         case .failure(.missing):
-            diagnostics.error("cannot read recipe file: \(path)", at: nil, category: .missingInput)
+            diagnostics.error("cannot read recipe file: \(Echo.short(path, limit: 200))", at: nil, category: .missingInput)
+            return ([], diagnostics)
+        case .failure(.unreadable(let reason)):
+            diagnostics.error("cannot read recipe file: \(reason)", at: nil, category: .missingInput)
             return ([], diagnostics)
         case .failure(.notText(let reason)):
             diagnostics.error("\(path): \(reason)", at: nil)
@@ -32,6 +40,10 @@ public enum ProgramLoader {
 
     private static func load(file: SourceFile, library: StepLibrary, diagnostics: inout Diagnostics,
                              chain: [String]) -> [Statement] {
+        guard file.text.utf8.count <= maxSourceBytes else {
+            diagnostics.error("\(Echo.short(file.name, limit: 200)): a recipe may have at most \(maxSourceBytes) bytes", at: nil)
+            return []
+        }
         let (parsed, parseDiagnostics) = Parser.parse(file, stepNames: library.names)
         diagnostics.merge(parseDiagnostics)
         var out: [Statement] = []
@@ -41,8 +53,9 @@ public enum ProgramLoader {
                 continue
             }
             let path = Paths.join(file.directory, pathToken.stringValue)
-            if chain.count >= maxIncludeDepth {
-                diagnostics.error("includes nested too deeply (more than \(maxIncludeDepth))", at: keyword.span)
+            // `chain` holds the recipe and the files including this one: this include is level chain.count.
+            if chain.count > maxIncludeDepth {
+                diagnostics.error("includes nested too deeply (at most \(maxIncludeDepth) levels)", at: keyword.span)
                 continue
             }
             if chain.contains(canonical(path)) {
@@ -53,7 +66,10 @@ public enum ProgramLoader {
             switch RecipeText.read(path) {
             case .success(let read): text = read
             case .failure(.missing):
-                diagnostics.error("file not found: \(path)", at: pathToken.span, category: .missingInput)
+                diagnostics.error("file not found: \(Echo.short(path, limit: 200))", at: pathToken.span, category: .missingInput)
+                continue
+            case .failure(.unreadable(let reason)):
+                diagnostics.error(reason, at: pathToken.span, category: .missingInput)
                 continue
             case .failure(.notText(let reason)):
                 diagnostics.error("cannot include \(path): \(reason)", at: pathToken.span)
@@ -76,8 +92,8 @@ public enum ProgramLoader {
                 var scanner = Scanner(file: file)
                 let (tokens, scanDiagnostics) = scanner.scan()
                 diagnostics.merge(scanDiagnostics)
-                guard tokens.count == 3, tokens[0].kind == .number, UInt64(tokens[0].lexeme) != nil else {
-                    diagnostics.error("--set seed=N needs a whole number from 0 to \(UInt64.max), got '\(text)'", at: nil)
+                guard !scanDiagnostics.hasErrors, tokens.count == 3, tokens[0].kind == .number, WholeNumber.seed(tokens[0].numberValue) != nil else {
+                    diagnostics.error("--set seed=\(Echo.short(text)): \(WholeNumber.seedRule)", at: nil)
                     continue
                 }
                 let keyword = Token(kind: .identifier, lexeme: "seed", location: tokens[0].location, file: file)

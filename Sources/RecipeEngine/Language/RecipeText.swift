@@ -1,18 +1,31 @@
 // Reading a recipe file as text. A recipe is UTF-8 without NUL bytes; anything else (an image given
 // by mistake, a binary) is refused in one line instead of being scanned into thousands of errors.
+import Formats
 import Foundation
 
 public enum RecipeText {
     public enum Failure: Error, Equatable {
         case missing
+        /// Not a regular file (a FIFO would block), a NUL byte in the path, or too large; the reason says which.
+        case unreadable(String)
         /// The file exists but is not recipe text; the reason names what was found.
         case notText(String)
     }
 
     public static func read(_ path: String) -> Result<String, Failure> {
-        var isDirectory: ObjCBool = false
-        guard FileManager.default.fileExists(atPath: path, isDirectory: &isDirectory), !isDirectory.boolValue,
-              let data = FileManager.default.contents(atPath: path) else { return .failure(.missing) }
+        guard FileManager.default.fileExists(atPath: path) || path.utf8.contains(0) else { return .failure(.missing) }
+        do {
+            try FileChecks.checkRegular(path)
+        } catch {
+            return .failure(.unreadable(Echo.short("\(error)", limit: 300)))
+        }
+        guard let handle = FileHandle(forReadingAtPath: path) else { return .failure(.missing) }
+        defer { try? handle.close() }
+        let limit = ProgramLoader.maxSourceBytes
+        let data = (try? handle.read(upToCount: limit + 1)) ?? Data()
+        if data.count > limit {
+            return .failure(.unreadable("\(Echo.short(path, limit: 200)): a recipe file may have at most \(limit) bytes"))
+        }
         if let reason = notTextReason(data) { return .failure(.notText(reason)) }
         return .success(String(decoding: data, as: UTF8.self))
     }

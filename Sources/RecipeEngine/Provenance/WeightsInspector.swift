@@ -14,9 +14,10 @@ public enum WeightsInspector {
     public static func inspect(safetensors path: String) throws -> Summary {
         let file = try SafetensorsFile(path: path)
         var rows: [(key: String, dtype: String, shape: [Int])] = []
+        // Listed whatever the dtype: integer tensors (I64, U8, ...) are legal safetensors; only the
+        // loaders that need floats refuse them.
         for key in file.keys.sorted() {
-            let info = try file.info(key)
-            rows.append((key, try file.storedDType(key), info.shape))
+            rows.append((key, try file.storedDType(key), try file.storedShape(key)))
         }
         return Summary(rows: rows, metadataKeys: file.metadata.keys.sorted(), verdicts: verdicts(rows))
     }

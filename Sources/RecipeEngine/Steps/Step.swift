@@ -141,8 +141,8 @@ public struct StepArguments: Sendable {
 
     public func int(_ name: String) throws -> Int {
         let x = try number(name)
-        guard x == x.rounded(), abs(x) < 1e15 else { throw StepError.argument(name, "expected a whole number, got \(Printer.number(x))") }
-        return Int(x)
+        guard let whole = WholeNumber.exact(x) else { throw StepError.argument(name, "expected a whole number, got \(Printer.number(x))") }
+        return Int(whole)
     }
 
     public func string(_ name: String) throws -> String {

@@ -31,7 +31,7 @@ public enum Value: Sendable {
     /// The most specific static type of this value.
     public var type: ValueType {
         switch self {
-        case .number(let x): return x == x.rounded() && abs(x) < 9.0e15 ? .integer : .number
+        case .number(let x): return WholeNumber.isWhole(x) ? .integer : .number
         case .string: return .string
         case .bool: return .bool
         case .list(let items): return .list(ValueType.join(items.map(\.type)))
@@ -66,7 +66,7 @@ extension ValueType {
         switch (self, value) {
         case (.any, _): return true
         case (.either(let options), _): return options.contains { $0.accepts(value: value) }
-        case (.integer, .number(let x)): return x == x.rounded() && x.isFinite
+        case (.integer, .number(let x)): return WholeNumber.isWhole(x)
         case (.number, .number), (.string, .string), (.bool, .bool), (.image, .image), (.tensor, .tensor),
              (.model, .model), (.basis, .basis), (.query, .query), (.mix, .mix), (.table, .table),
              (.nothing, .nothing):

@@ -22,7 +22,7 @@ public enum ValueDescription {
         case .mix(let m): return mix(m)
         case .table(let t): return "table: \(t.rows.count) rows x \(t.columns.count) columns (\(t.columns.joined(separator: ", ")))"
         case .list(let items):
-            if let literal = Printer.literal(value), literal.count <= 120 { return literal }
+            if let literal = Printer.literal(value, maxLength: 120) { return literal }
             let kinds = Set(items.map(\.kindName))
             let head = items.prefix(3).map { summary($0) }.joined(separator: "; ")
             return "list of \(items.count) \(kinds.count == 1 ? kinds.first! + "s" : "values"): [\(head)\(items.count > 3 ? "; ..." : "")]"
