@@ -208,7 +208,7 @@ public final class RecipeSession {
                 let value = try evaluator.value(of: name).value
                 if name == announce { options.output("\(name) = \(evaluator.describe(value, name: name))") }
             }
-            let effects = rerunEffects.sorted() + appended.filter { candidate[$0].boundName == nil && !isSeed(candidate[$0]) }
+            let effects = rerunEffects.sorted() + appended.filter { candidate[$0].boundName == nil }
             for index in effects where isAssert(index) { try runEffect(at: index) }
             for index in effects where !isAssert(index) { try runEffect(at: index) }
         } catch {
@@ -231,10 +231,6 @@ public final class RecipeSession {
     private func runEffect(at index: Int) throws {
         try evaluator.runStatement(at: index)
         if writesFiles(index) { writtenWith[Printer.statement(statements[index])] = Printer.program(statements) }
-    }
-
-    private func isSeed(_ statement: Statement) -> Bool {
-        if case .seed = statement { return true } else { return false }
     }
 
     private func isAssert(_ index: Int) -> Bool { evaluator.program.calls[index]?.step.name == "assert" }

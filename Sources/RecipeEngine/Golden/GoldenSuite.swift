@@ -50,12 +50,8 @@ public struct GoldenSuite {
         let text: String
         switch RecipeText.read(path) {
         case .success(let read): text = read
-        case .failure(.missing):
-            throw RecipeFailure(Diagnostic("golden recipe not found: \(path)", at: nil, category: .missingInput))
-        case .failure(.unreadable(let reason)):
-            throw RecipeFailure(Diagnostic("golden recipe: \(reason)", at: nil, category: .missingInput))
-        case .failure(.notText(let reason)):
-            throw RecipeFailure(Diagnostic("golden recipe \(path): \(reason)", at: nil))
+        case .failure(let failure):
+            throw RecipeFailure(Diagnostic("golden recipe: " + failure.message(path), at: nil, category: failure.category))
         }
         var options = options
         options.outputDirectory = outputDirectory

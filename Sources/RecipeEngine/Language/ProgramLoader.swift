@@ -16,14 +16,9 @@ public enum ProgramLoader {
         let text: String
         switch RecipeText.read(path) {
         case .success(let read): text = read
-        case .failure(.missing):
-            diagnostics.error("cannot read recipe file: \(Echo.short(path, limit: 200))", at: nil, category: .missingInput)
-            return ([], diagnostics)
-        case .failure(.unreadable(let reason)):
-            diagnostics.error("cannot read recipe file: \(reason)", at: nil, category: .missingInput)
-            return ([], diagnostics)
-        case .failure(.notText(let reason)):
-            diagnostics.error("\(path): \(reason)", at: nil)
+        case .failure(let failure):
+            let message = failure == .missing ? "cannot read recipe file: \(Echo.short(path, limit: 200))" : failure.message(path)
+            diagnostics.error(message, at: nil, category: failure.category)
             return ([], diagnostics)
         }
         let file = SourceFile(name: path, text: text, directory: Paths.directory(of: path))
@@ -65,14 +60,8 @@ public enum ProgramLoader {
             let text: String
             switch RecipeText.read(path) {
             case .success(let read): text = read
-            case .failure(.missing):
-                diagnostics.error("file not found: \(Echo.short(path, limit: 200))", at: pathToken.span, category: .missingInput)
-                continue
-            case .failure(.unreadable(let reason)):
-                diagnostics.error(reason, at: pathToken.span, category: .missingInput)
-                continue
-            case .failure(.notText(let reason)):
-                diagnostics.error("cannot include \(path): \(reason)", at: pathToken.span)
+            case .failure(let failure):
+                diagnostics.error(failure.message(path), at: pathToken.span, category: failure.category)
                 continue
             }
             let included = SourceFile(name: path, text: text, directory: Paths.directory(of: path))

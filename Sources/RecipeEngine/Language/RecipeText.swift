@@ -10,6 +10,21 @@ public enum RecipeText {
         case unreadable(String)
         /// The file exists but is not recipe text; the reason names what was found.
         case notText(String)
+
+        /// What went wrong, naming the file once.
+        public func message(_ path: String) -> String {
+            switch self {
+            case .missing: return "file not found: \(Echo.short(path, limit: 200))"
+            case .unreadable(let reason): return reason
+            case .notText(let reason): return "\(Echo.short(path, limit: 200)): \(reason)"
+            }
+        }
+
+        /// A file that is not text is a recipe error (65); one that cannot be read, an input error (66).
+        public var category: DiagnosticCategory {
+            if case .notText = self { return .recipe }
+            return .missingInput
+        }
     }
 
     public static func read(_ path: String) -> Result<String, Failure> {
@@ -35,22 +50,21 @@ public enum RecipeText {
         let bytes = [UInt8](data)
         if bytes.starts(with: [0x89, 0x50, 0x4E, 0x47]) { return "it is a PNG image, not recipe text" }
         if let nul = bytes.firstIndex(of: 0) { return "it is binary (a NUL byte at offset \(nul)), not recipe text" }
-        if String(validating: bytes, as: UTF8.self) == nil {
-            return "it is not UTF-8 text (\(firstInvalidUTF8Offset(bytes).map { "invalid byte at offset \($0)" } ?? "invalid bytes"))"
-        }
+        if let bad = firstInvalidUTF8Offset(bytes) { return "it is not UTF-8 text (invalid byte at offset \(bad))" }
         return nil
     }
 
-    /// The offset of the first byte that does not start or continue a valid UTF-8 sequence.
+    /// The offset of the first scalar that does not decode as UTF-8 (the standard library's parser).
     private static func firstInvalidUTF8Offset(_ bytes: [UInt8]) -> Int? {
-        var i = 0
-        while i < bytes.count {
-            let b = bytes[i]
-            let length = b < 0x80 ? 1 : b >= 0xC2 && b <= 0xDF ? 2 : b >= 0xE0 && b <= 0xEF ? 3 : b >= 0xF0 && b <= 0xF4 ? 4 : 0
-            guard length > 0, i + length <= bytes.count else { return i }
-            if length > 1, String(validating: bytes[i..<(i + length)], as: UTF8.self) == nil { return i }
-            i += length
+        var parser = Unicode.UTF8.ForwardParser()
+        var iterator = bytes.makeIterator()
+        var offset = 0
+        while true {
+            switch parser.parseScalar(from: &iterator) {
+            case .valid(let scalar): offset += scalar.count
+            case .error: return offset
+            case .emptyInput: return nil
+            }
         }
-        return nil
     }
 }
