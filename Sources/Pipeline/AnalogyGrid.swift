@@ -14,6 +14,29 @@ public enum AnalogyGrid {
         return grid
     }
 
+    /// The reference grid (LoRWeB inference.py): a keeps its size w×h; a' and b are resized to it with Pillow's
+    /// bicubic filter (when they differ); the canvas is 2w×2h with b pasted twice.
+    public static func build(a: RGBImage, aPrime: RGBImage, b: RGBImage) -> RGBImage {
+        let w = a.width, h = a.height
+        let cells = [a, aPrime, b, b].map {
+            $0.width == w && $0.height == h ? $0 : ImageResize.resize($0, width: w, height: h, filter: .bicubic)
+        }
+        var grid = RGBImage(width: 2 * w, height: 2 * h)
+        for (index, image) in cells.enumerated() {
+            paste(image, into: &grid, x: (index % 2) * w, y: (index / 2) * h)
+        }
+        return grid
+    }
+
+    /// The crops LoRWeB's get_external_query encodes (Docs/LORWEB.md §2.2), with s = width / 2 on both axes as
+    /// the reference does (square cells assumed): a = (0, 0, s, s), a' = (s, 0, W, s), b = (0, s, s, H).
+    public static func queryCrops(_ grid: RGBImage) -> [RGBImage] {
+        let s = grid.width / 2
+        return [crop(grid, x: 0, y: 0, width: s, height: min(s, grid.height)),
+                crop(grid, x: s, y: 0, width: grid.width - s, height: min(s, grid.height)),
+                crop(grid, x: 0, y: min(s, grid.height), width: s, height: grid.height - min(s, grid.height))]
+    }
+
     /// The image as a `cell`×`cell` cell: unchanged if it already is one, else Pillow-bicubic resized.
     public static func fit(_ image: RGBImage, cell: Int) -> RGBImage {
         image.width == cell && image.height == cell

@@ -1,5 +1,5 @@
 // The seam between images and the transformer's token space.
-// `mini` works in pixel space (PixelSpaceCodec); the FLUX VAE will be a second conformer.
+// `mini` works in pixel space (PixelSpaceCodec); flux-kontext through its VAE (Kontext/VAECodec.swift).
 import Formats
 import TensorCore
 
@@ -52,27 +52,54 @@ public struct PixelSpaceCodec: LatentCodec {
     /// [3, H, W] planes → tokens [(H/p)·(W/p), 3·p²] (FLUX's pack with p instead of 2).
     public func pack(_ planes: Tensor) -> Tensor {
         precondition(planes.rank == 3 && planes.shape[0] == 3, "pack: planes \(planes.shape)")
-        let rows = planes.shape[1] / patch, cols = planes.shape[2] / patch
-        var data = [Float](repeating: 0, count: rows * cols * tokenChannels)
-        forEachElement(rows: rows, cols: cols) { token, plane in data[token] = planes.data[plane] }
-        return Tensor(shape: [rows * cols, tokenChannels], data: data)
+        return packing.pack(planes)
     }
 
     /// The inverse of `pack`.
+    public func unpack(_ tokens: Tensor, rows: Int, cols: Int) -> Tensor { packing.unpack(tokens, rows: rows, cols: cols) }
+
+    var packing: PatchPacking { PatchPacking(channels: 3, patch: patch) }
+}
+
+/// FLUX's token packing for any channel count C and patch p (Docs/FLUX.md §2.3; p = 2 for latents):
+/// planes [C, H, W] ↔ tokens [(H/p)·(W/p), C·p²], token n = r·cols + q, channel k = c·p² + dy·p + dx.
+public struct PatchPacking: Sendable {
+    public let channels: Int
+    public let patch: Int
+    public init(channels: Int, patch: Int) {
+        self.channels = channels
+        self.patch = patch
+    }
+
+    public var tokenChannels: Int { channels * patch * patch }
+
+    /// [C, H, W] planes → tokens; remainder rows/columns are dropped, as the reshape in diffusers' _pack_latents requires none.
+    public func pack(_ planes: Tensor) -> Tensor {
+        precondition(planes.rank == 3 && planes.shape[0] == channels, "pack: planes \(planes.shape), \(channels) channels")
+        let rows = planes.shape[1] / patch, cols = planes.shape[2] / patch
+        var data = [Float](repeating: 0, count: rows * cols * tokenChannels)
+        forEachElement(rows: rows, cols: cols, height: planes.shape[1], width: planes.shape[2]) { token, plane in
+            data[token] = planes.data[plane]
+        }
+        return Tensor(shape: [rows * cols, tokenChannels], data: data)
+    }
+
+    /// The inverse of `pack`: tokens [rows·cols, C·p²] → planes [C, rows·p, cols·p].
     public func unpack(_ tokens: Tensor, rows: Int, cols: Int) -> Tensor {
-        var data = [Float](repeating: 0, count: 3 * rows * patch * cols * patch)
-        forEachElement(rows: rows, cols: cols) { token, plane in data[plane] = tokens.data[token] }
-        return Tensor(shape: [3, rows * patch, cols * patch], data: data)
+        let height = rows * patch, width = cols * patch
+        var data = [Float](repeating: 0, count: channels * height * width)
+        forEachElement(rows: rows, cols: cols, height: height, width: width) { token, plane in data[plane] = tokens.data[token] }
+        return Tensor(shape: [channels, height, width], data: data)
     }
 
     /// The one index mapping `pack` and `unpack` share: body(token-layout index, plane-layout index) for
-    /// every element of a rows×cols token grid.
-    private func forEachElement(rows: Int, cols: Int, _ body: (Int, Int) -> Void) {
-        let height = rows * patch, width = cols * patch, channels = tokenChannels
+    /// every element of a rows×cols token grid over planes of height×width.
+    private func forEachElement(rows: Int, cols: Int, height: Int, width: Int, _ body: (Int, Int) -> Void) {
+        let channelsPerToken = tokenChannels
         for r in 0..<rows {
             for q in 0..<cols {
-                let token = (r * cols + q) * channels
-                for c in 0..<3 {
+                let token = (r * cols + q) * channelsPerToken
+                for c in 0..<channels {
                     for dy in 0..<patch {
                         for dx in 0..<patch {
                             body(token + (c * patch + dy) * patch + dx, (c * height + r * patch + dy) * width + q * patch + dx)

@@ -11,7 +11,8 @@ import Foundation
 import Models
 
 public struct ModelBundleConfig: Codable, Sendable, Equatable {
-    /// "mini" (pixel space); "flux-kontext" needs a VAE, which is not supported yet.
+    /// "mini" (pixel space). A lorweb_model.json folder of another family ("flux-kontext") runs in latent mode only;
+    /// the full model loads from its diffusers folder (KontextFolder).
     public var family: String
     /// Side of one grid cell in pixels.
     public var cell: Int

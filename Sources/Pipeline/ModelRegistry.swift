@@ -66,6 +66,24 @@ public enum ModelRegistry {
         FileManager.default.fileExists(atPath: ModelBundleLayout(root: path).bundleConfig)
     }
 
+    /// Every regular file under the folders (recursively, hidden files skipped), each folder's files in sorted
+    /// order: what identifies a diffusers pipeline folder and a query-encoder folder.
+    static func filesBelow(_ folders: [String]) throws -> [String] {
+        try folders.flatMap { folder -> [String] in
+            guard let walker = FileManager.default.enumerator(atPath: folder) else {
+                throw FormatError(path: folder, "cannot list the folder")
+            }
+            var files: [String] = []
+            while let relative = walker.nextObject() as? String {
+                let path = (folder as NSString).appendingPathComponent(relative)
+                if relative.split(separator: "/").contains(where: { $0.hasPrefix(".") }) { continue }
+                var isDirectory: ObjCBool = false
+                if FileManager.default.fileExists(atPath: path, isDirectory: &isDirectory), !isDirectory.boolValue { files.append(path) }
+            }
+            return files.sorted()
+        }
+    }
+
     /// SHA-256 over the files' own SHA-256s in order: one identity for a set of files.
     static func fingerprint(files: [String]) throws -> String {
         var hasher = SHA256.Hasher()

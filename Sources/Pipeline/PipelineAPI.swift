@@ -53,7 +53,8 @@ public struct ExecutionContext: Sendable {
     }
 }
 
-/// A model bundle ready to sample: transformer, image encoder, null-prompt embedding, config.
+/// A model ready to sample: transformer, image encoder, scheduler, config, and either a stored null prompt
+/// (`mini`) or the VAE and text encoders of a diffusers FluxKontextPipeline folder (`flux-kontext`).
 public final class LoadedModel: @unchecked Sendable {
     public let name: String
     /// SHA-256 (hex) over the bundle's weight and config files, for provenance and cache keys.
@@ -64,9 +65,10 @@ public final class LoadedModel: @unchecked Sendable {
     public let imageEncoder: CLIPImageEncoder
     public let scheduler: FlowMatchScheduler
     public let queryMode: QueryMode
-    /// The stored null prompt: prompt_embeds [1, T, J] and pooled_prompt_embeds [1, P].
-    public let promptEmbeds: Tensor
-    public let pooledPromptEmbeds: Tensor
+    /// The stored null prompt (prompt_embeds [1, T, J], pooled_prompt_embeds [1, P]) of a model without text encoders.
+    public let nullPrompt: (embeds: Tensor, pooled: Tensor)?
+    /// VAE, text encoders and tokenizers (the flux-kontext family); nil for `mini`.
+    public let kontext: KontextComponents?
     let backend: any Backend
     public let context: ExecutionContext
 
@@ -95,19 +97,62 @@ public final class LoadedModel: @unchecked Sendable {
                 + "do not fit joint_attention_dim \(transformer.config.jointAttentionDim), "
                 + "pooled_projection_dim \(transformer.config.pooledProjectionDim)")
         }
-        promptEmbeds = Tensor(shape: [1] + embeds.shape, data: embeds.data)
-        pooledPromptEmbeds = Tensor(shape: [1] + pooled.shape, data: pooled.data)
+        nullPrompt = (Tensor(shape: [1] + embeds.shape, data: embeds.data), Tensor(shape: [1] + pooled.shape, data: pooled.data))
+        kontext = nil
         sha256 = try ModelRegistry.fingerprint(files: components.identityFiles)
     }
 
-    /// `name` is a registry name ("mini") or a model folder path (see ModelBundleLayout). Only families that
-    /// sample images in this build load here.
-    public static func load(_ nameOrPath: String, context: ExecutionContext = ExecutionContext()) throws -> LoadedModel {
+    /// A diffusers FluxKontextPipeline folder (see KontextFolder) with LoRWeB's query encoder from its own folder
+    /// (a transformers CLIPVisionModelWithProjection, e.g. clip-vit-large-patch14).
+    public init(kontextFolder root: String, imageEncoder: String, queryMode: QueryMode = .catAAprimeB,
+                name: String? = nil, context: ExecutionContext = ExecutionContext()) throws {
+        let folder = KontextFolder(root: root)
+        try folder.validate()
+        self.name = name ?? root
+        self.folder = root
+        self.queryMode = queryMode
+        self.context = context
+        backend = try context.backend()
+        transformer = try FluxTransformer.load(folder: folder.transformer)
+        scheduler = try FlowMatchScheduler(config: FlowMatchSchedulerConfig.load(path: folder.schedulerConfig))
+        self.imageEncoder = try CLIPImageEncoder.load(folder: imageEncoder)
+        let parts = try KontextComponents(folder: folder)
+        try parts.validate(against: transformer.config)
+        kontext = parts
+        nullPrompt = nil
+        config = ModelBundleConfig(family: "flux-kontext", cell: 512, patch: parts.vae.scaleFactor * 2,
+                                   queryMode: queryMode.rawValue, defaultSteps: 28, defaultGuidance: 2.5)
+        sha256 = try ModelRegistry.fingerprint(files: try ModelRegistry.filesBelow([root, imageEncoder]))
+    }
+
+    /// `name` is a registry name ("mini"), a model folder path (see ModelBundleLayout), or a diffusers
+    /// FluxKontextPipeline folder (model_index.json), which needs `imageEncoder`, LoRWeB's query encoder.
+    public static func load(_ nameOrPath: String, imageEncoder: String? = nil, queryMode: String? = nil,
+                            context: ExecutionContext = ExecutionContext()) throws -> LoadedModel {
+        let mode = try queryMode.map { text -> QueryMode in
+            guard let mode = QueryMode(rawValue: text) else {
+                throw PipelineError.argument("query-mode", "unknown query mode '\(text)': one of "
+                    + QueryMode.allCases.map(\.rawValue).joined(separator: ", "))
+            }
+            return mode
+        }
+        if KontextFolder.isPipelineFolder(nameOrPath) {
+            guard let imageEncoder else {
+                throw PipelineError.argument("image-encoder", "the flux-kontext folder \(nameOrPath) needs LoRWeB's query encoder: "
+                    + "load model \"\(nameOrPath)\" image-encoder: \"path/to/clip-vit-large-patch14\"")
+            }
+            return try LoadedModel(kontextFolder: nameOrPath, imageEncoder: imageEncoder, queryMode: mode ?? .catAAprimeB,
+                                   name: nameOrPath, context: context)
+        }
+        guard imageEncoder == nil, mode == nil else {
+            throw PipelineError.argument(imageEncoder != nil ? "image-encoder" : "query-mode",
+                                         "only a flux-kontext pipeline folder takes it; '\(nameOrPath)' brings its own")
+        }
         let components = ModelComponents(bundle: try ModelRegistry.folder(for: nameOrPath))
         let family = try ModelBundleConfig.load(path: components.config).family
         guard family == "mini" else {
-            throw PipelineError.invalid("model family '\(family)' needs a VAE, which this build does not have yet "
-                + "(its transformer runs in latent mode through the Swift API: LoadedModel(name:components:))")
+            throw PipelineError.invalid("model family '\(family)' in a lorweb_model.json folder runs in latent mode only "
+                + "(LoadedModel(name:components:)); the full model loads from its diffusers folder (model_index.json)")
         }
         return try LoadedModel(name: nameOrPath, components: components, context: context)
     }
@@ -126,7 +171,20 @@ public final class LoadedBasis: @unchecked Sendable {
 
     init(name: String, path: String, model: LoadedModel) throws {
         self.name = name
-        basis = try LoRWeBBasis.load(path: path, config: model.transformer.config)
+        // The official checkpoint's config.yaml beside it (Docs/LORWEB.md §1.1) sets heads, softmax and mixing.
+        let yaml = URL(fileURLWithPath: path).deletingLastPathComponent().appendingPathComponent("config.yaml").path
+        let checkpointConfig = FileManager.default.fileExists(atPath: yaml) ? try LoRWeBCheckpointConfig.load(path: yaml) : nil
+        if let wanted = checkpointConfig?.queryMode, wanted != model.queryMode.rawValue {
+            throw PipelineError.invalid("\(yaml): the basis was trained with query_mode '\(wanted)', the model encodes "
+                + "'\(model.queryMode.rawValue)' (load model … query-mode: \"\(wanted)\")")
+        }
+        basis = try LoRWeBBasis.load(path: path, config: model.transformer.config, options: checkpointConfig?.options ?? .release)
+        let queryWidth = model.queryMode.queryDimension(projectionDim: model.imageEncoder.encoder.config.projectionDim)
+        guard basis.layout.queryDim == queryWidth else {
+            throw PipelineError.invalid("\(path): the basis takes a \(basis.layout.queryDim)-wide query; the model's image encoder "
+                + "gives \(queryWidth) (projection_dim \(model.imageEncoder.encoder.config.projectionDim), query mode "
+                + "\(model.queryMode.rawValue))")
+        }
         size = basis.layout.basisSize
         backend = model.backend
         sha256 = try SHA256.hex(fileAt: path)
@@ -180,6 +238,9 @@ public enum NoiseSource: Sendable {
     case canonical(seed: UInt64, stream: UInt64)
     /// torch.randn on a CPU generator, bit-for-bit (kernel: "avx2" or "generic").
     case torchCPU(seed: UInt64, kernel: String)
+    /// torch.randn on a CUDA generator (Philox as PyTorch's CUDA kernel assigns it), cast to dtype "bf16" or "f32";
+    /// residentThreads: the GPU's SMs × max threads per SM (nil: enough for the draw). See Docs/TORCH_RANDN.md §7.
+    case torchCUDA(seed: UInt64, dtype: String, residentThreads: Int?)
     /// Supplied tensor: [3, H, W] image-layout noise (packed like FLUX packs latents) or packed tokens [N, C].
     case tensor(Tensor)
 }
@@ -190,7 +251,16 @@ public struct SampleOptions: Sendable {
     public var steps: Int = 20
     public var guidance: Float = 2.5
     public var noise: NoiseSource = .canonical(seed: 0, stream: 0)
+    /// The edit instruction (flux-kontext only; nil: the empty prompt). mini has no text encoders.
+    public var prompt: String? = nil
+    /// flux-kontext: the output's area in pixels (FluxKontextPipeline's max_area; nil: 1024²).
+    public var maxArea: Int? = nil
+    /// flux-kontext: snap the reference image to the nearest PREFERRED_KONTEXT_RESOLUTIONS entry (the pipeline's
+    /// `_auto_resize`, on by default as in LoRWeB's inference).
+    public var autoResize: Bool = true
     /// Called after each step with (step, total); return false to cancel.
     public var progress: (@Sendable (Int, Int) -> Bool)? = nil
+    /// Warnings for the user (e.g. a prompt cut by a tokenizer).
+    public var note: (@Sendable (String) -> Void)? = nil
     public init() {}
 }

@@ -13,3 +13,18 @@ public enum TorchNoise {
         return generator.randn(count: count)
     }
 }
+
+extension TorchNoise {
+    /// torch.randn on a CUDA generator (TorchCUDAGenerator): `dtype` "bf16" (the official pipeline's) or "f32";
+    /// `residentThreads`: the GPU's SMs × max threads per SM (nil: enough for any draw).
+    public static func randnCUDA(seed: UInt64, count: Int, dtype: String, residentThreads: Int?) throws -> [Float] {
+        guard let output = TorchCUDAGenerator.Output(rawValue: dtype) else {
+            throw PipelineError.argument("dtype", "must be one of \(TorchCUDAGenerator.Output.allCases.map(\.rawValue).joined(separator: ", ")), got '\(dtype)'")
+        }
+        if let residentThreads, residentThreads < TorchCUDAGenerator.blockSize {
+            throw PipelineError.argument("cuda-threads", "must be at least \(TorchCUDAGenerator.blockSize), got \(residentThreads)")
+        }
+        var generator = TorchCUDAGenerator(seed: seed, residentThreads: residentThreads)
+        return generator.randn(count: count, output: output)
+    }
+}

@@ -15,10 +15,11 @@ enum NoiseSteps {
         parameters: [
             StepParameter("shape", .list(.integer), doc: "tensor shape, e.g. [1, 4096, 64]"),
             StepParameter("source", .string, positional: false, default: .string("canonical"),
-                          choices: ["canonical", "torch-cpu", "file"],
-                          doc: "canonical: Philox normals, stream from the binding name and index; torch-cpu: torch.randn on a CPU generator; file: read from path:"),
+                          choices: ["canonical", "torch-cpu", "torch-cuda", "file"],
+                          doc: "canonical: Philox normals, stream from the binding name and index; torch-cpu / torch-cuda: torch.randn on a CPU / CUDA generator; file: read from path:"),
             StepParameter("kernel", .string, positional: false, default: .string("avx2"), choices: ["avx2", "generic"],
                           doc: "torch-cpu: which PyTorch CPU kernel to match"),
+            cudaDtype, cudaThreads,
             StepParameter("path", .string, positional: false, default: .nothing, role: .inputFile,
                           doc: "file: a .safetensors file, relative to the recipe"),
             StepParameter("key", .string, positional: false, default: .string(""), doc: "file: which tensor"),
@@ -44,6 +45,8 @@ enum NoiseSteps {
                 // One generator per draw, seeded with the step's seed (streams do not apply: PyTorch has none).
                 return .tensor(Tensor(shape: shape, data: try TorchNoise.randn(seed: context.seed, count: count,
                                                                                kernel: try args.string("kernel"))))
+            case "torch-cuda":
+                return .tensor(Tensor(shape: shape, data: try cudaNoise(args, context, count: count)))
             case "file":
                 guard case .string(let relative)? = args["path"] else { throw StepError.argument("path", "source: \"file\" needs path:") }
                 let file = try SafetensorsFile(path: context.inputPath(relative))
@@ -62,4 +65,15 @@ enum NoiseSteps {
                 return .tensor(Tensor(shape: shape, data: CanonicalNoise.normals(seed: context.seed, stream: context.stream, count: count)))
             }
         }
+
+    static let cudaDtype = StepParameter("dtype", .string, positional: false, default: .string("bf16"), choices: ["bf16", "f32"],
+                                         doc: "torch-cuda: the dtype torch draws in (the official pipeline: bf16)")
+    static let cudaThreads = StepParameter("cuda-threads", .integer, positional: false, default: .nothing,
+                                           doc: "torch-cuda: the GPU's SMs × max threads per SM, when a draw exceeds what it holds at once (Docs/TORCH_RANDN.md §7)")
+
+    /// torch-cuda noise of `count` elements, one fresh generator seeded with the step's seed.
+    static func cudaNoise(_ args: StepArguments, _ context: StepContext, count: Int) throws -> [Float] {
+        let threads = args["cuda-threads"] == nil ? nil : try args.int("cuda-threads")
+        return try TorchNoise.randnCUDA(seed: context.seed, count: count, dtype: try args.string("dtype"), residentThreads: threads)
+    }
 }

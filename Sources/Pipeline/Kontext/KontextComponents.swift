@@ -1,0 +1,80 @@
+// What the flux-kontext family adds to a transformer: the VAE (images ↔ latents) and the two text encoders
+// with their tokenizers (prompt → T5 sequence + CLIP pooled vector), loaded from a diffusers pipeline folder.
+import Formats
+import Foundation
+import Models
+import TensorCore
+import Tokenizers
+
+public final class KontextComponents: @unchecked Sendable {
+    public let folder: KontextFolder
+    public let vae: AutoencoderKL
+    let clipTokenizer: CLIPTokenizer
+    let t5Tokenizer: T5Tokenizer
+    let clipText: CLIPTextEncoder
+    let t5: T5Encoder
+    /// FluxKontextPipeline's max_sequence_length (its default, 512; at most 512).
+    public let maxSequenceLength: Int
+    /// Prompt embeddings already computed in this process, by prompt text.
+    private var prompts: [String: PromptEmbedding] = [:]
+    private let lock = NSLock()
+
+    public init(folder: KontextFolder, maxSequenceLength: Int = 512) throws {
+        self.folder = folder
+        self.maxSequenceLength = maxSequenceLength
+        vae = try AutoencoderKL(folder: folder.vae)
+        clipTokenizer = try CLIPTokenizer(folder: folder.tokenizer)
+        t5Tokenizer = try T5Tokenizer(folder: folder.tokenizer2)
+        clipText = try CLIPTextEncoder(folder: folder.textEncoder)
+        t5 = try T5Encoder(folder: folder.textEncoder2)
+    }
+
+    /// Checks that the parts fit the transformer: latent channels × 4 = in_channels, T5 width = joint_attention_dim,
+    /// CLIP text width = pooled_projection_dim.
+    func validate(against transformer: FluxTransformerConfig) throws {
+        var problems: [String] = []
+        let latent = vae.config.latentChannels
+        if latent * 4 != transformer.inChannels {
+            problems.append("vae: \(latent) latent channels pack into \(latent * 4) token channels, the transformer takes \(transformer.inChannels)")
+        }
+        if t5.config.dModel != transformer.jointAttentionDim {
+            problems.append("text_encoder_2: d_model \(t5.config.dModel), the transformer's joint_attention_dim is \(transformer.jointAttentionDim)")
+        }
+        if clipText.config.hiddenSize != transformer.pooledProjectionDim {
+            problems.append("text_encoder: hidden_size \(clipText.config.hiddenSize), the transformer's pooled_projection_dim is \(transformer.pooledProjectionDim)")
+        }
+        guard problems.isEmpty else { throw FormatError(path: folder.root, "components do not fit: " + problems.joined(separator: "; ")) }
+    }
+
+    /// FluxPipeline.encode_prompt: CLIP (77 tokens, padded, truncated) → pooler output [1, P]; T5 (max_sequence_length
+    /// tokens, padded, truncated) → last hidden state [1, L, J]. The same prompt is encoded once per process.
+    public func encodePrompt(_ text: String, backend: any Backend) throws -> PromptEmbedding {
+        lock.lock()
+        let known = prompts[text]
+        lock.unlock()
+        if let known { return known }
+        let clipIds = clipTokenizer.encode(text, maxLength: 77)
+        let t5Ids = t5Tokenizer.encode(text, maxLength: maxSequenceLength)
+        let pooled = try clipText([clipIds.ids], backend: backend).pooled
+        let sequence = try t5([t5Ids.ids], backend: backend)
+        var truncated: [String] = []
+        if clipIds.truncated { truncated.append("CLIP (77 tokens)") }
+        if t5Ids.truncated { truncated.append("T5 (\(maxSequenceLength) tokens)") }
+        let embedding = PromptEmbedding(text: text, embeds: sequence, pooled: pooled, truncatedBy: truncated)
+        lock.lock()
+        prompts[text] = embedding
+        lock.unlock()
+        return embedding
+    }
+}
+
+/// A prompt as the transformer sees it.
+public struct PromptEmbedding: Sendable {
+    public let text: String
+    /// T5 last hidden state [1, L, J].
+    public let embeds: Tensor
+    /// CLIP pooled output [1, P].
+    public let pooled: Tensor
+    /// The tokenizers that cut the prompt (empty when it fits both).
+    public let truncatedBy: [String]
+}
