@@ -7,9 +7,10 @@ import RecipeEngine
 struct InspectCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "inspect",
-        abstract: "Summarise a .safetensors file (dtype/shape table, which model or basis it fits) or a PNG's provenance.")
+        abstract: "Summarise a .safetensors file (dtype/shape table, which model or basis it fits), a model folder "
+            + "(every component of a diffusers pipeline: class, tensors, parameters, dtypes) or a PNG's provenance.")
 
-    @Argument(help: "A .safetensors or .png file.", completion: .file(extensions: ["safetensors", "png"]))
+    @Argument(help: "A .safetensors or .png file, or a model folder.", completion: .file(extensions: ["safetensors", "png"]))
     var file: String
 
     @Option(help: "Show at most this many tensor rows (0: all).")
@@ -18,6 +19,13 @@ struct InspectCommand: ParsableCommand {
     func run() throws {
         guard FileManager.default.fileExists(atPath: file) else {
             throw RecipeFailure(Diagnostic("file not found: \(file)", at: nil, category: .missingInput))
+        }
+        var isDirectory: ObjCBool = false
+        if FileManager.default.fileExists(atPath: file, isDirectory: &isDirectory), isDirectory.boolValue {
+            do { try FolderInspector.describe(folder: file).forEach { print($0) } } catch {
+                throw RecipeFailure(Diagnostic("\(error)", at: nil, category: .missingInput))
+            }
+            return
         }
         switch Paths.fileExtension(of: file) {
         case "png": try inspectPNG()
