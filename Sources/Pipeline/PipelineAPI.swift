@@ -262,5 +262,7 @@ public struct SampleOptions: Sendable {
     public var progress: (@Sendable (Int, Int) -> Bool)? = nil
     /// Warnings for the user (e.g. a prompt cut by a tokenizer).
     public var note: (@Sendable (String) -> Void)? = nil
+    /// Where prompt embeddings and reference latents are kept between runs (flux-kontext); nil: not kept.
+    public var stageCache: (any StageCache)? = nil
     public init() {}
 }

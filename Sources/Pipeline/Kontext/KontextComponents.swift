@@ -47,19 +47,29 @@ public final class KontextComponents: @unchecked Sendable {
     }
 
     /// FluxPipeline.encode_prompt: CLIP (77 tokens, padded, truncated) → pooler output [1, P]; T5 (max_sequence_length
-    /// tokens, padded, truncated) → last hidden state [1, L, J]. The same prompt is encoded once per process.
-    public func encodePrompt(_ text: String, backend: any Backend) throws -> PromptEmbedding {
+    /// tokens, padded, truncated) → last hidden state [1, L, J]. The same prompt is encoded once per process, and
+    /// once per `cache` (keyed by `modelKey`, the model's fingerprint, and the token ids).
+    public func encodePrompt(_ text: String, backend: any Backend, cache: (any StageCache)? = nil,
+                             modelKey: String = "") throws -> PromptEmbedding {
         lock.lock()
         let known = prompts[text]
         lock.unlock()
         if let known { return known }
         let clipIds = clipTokenizer.encode(text, maxLength: 77)
         let t5Ids = t5Tokenizer.encode(text, maxLength: maxSequenceLength)
-        let pooled = try clipText([clipIds.ids], backend: backend).pooled
-        let sequence = try t5([t5Ids.ids], backend: backend)
         var truncated: [String] = []
         if clipIds.truncated { truncated.append("CLIP (77 tokens)") }
         if t5Ids.truncated { truncated.append("T5 (\(maxSequenceLength) tokens)") }
+        let key = StageKey.make("prompt", model: modelKey,
+                                parts: [clipIds.ids.map(String.init).joined(separator: ","), t5Ids.ids.map(String.init).joined(separator: ",")])
+        let sequence: Tensor, pooled: Tensor
+        if let stored = cache?.tensors(for: key), stored.count == 2 {
+            (sequence, pooled) = (stored[0], stored[1])
+        } else {
+            pooled = try clipText([clipIds.ids], backend: backend).pooled
+            sequence = try t5([t5Ids.ids], backend: backend)
+            cache?.store([sequence, pooled], for: key)
+        }
         let embedding = PromptEmbedding(text: text, embeds: sequence, pooled: pooled, truncatedBy: truncated)
         lock.lock()
         prompts[text] = embedding

@@ -44,8 +44,17 @@ public enum KontextSampling {
         }
         let reference = size.width == grid.width && size.height == grid.height
             ? grid : ImageResize.resize(grid, width: size.width, height: size.height, filter: .lanczos)
-        let context = try codec.encode(reference)
-        let prompt = try kontext.encodePrompt(options.prompt ?? "", backend: model.backend)
+        let contextKey = StageKey.make("vae-encode", model: model.sha256, parts: ["\(reference.width)x\(reference.height)"],
+                                       bytes: reference.pixels)
+        let context: Tensor
+        if let stored = options.stageCache?.tensors(for: contextKey), stored.count == 1 {
+            context = stored[0]
+        } else {
+            context = try codec.encode(reference)
+            options.stageCache?.store([context], for: contextKey)
+        }
+        let prompt = try kontext.encodePrompt(options.prompt ?? "", backend: model.backend, cache: options.stageCache,
+                                              modelKey: model.sha256)
         if !prompt.truncatedBy.isEmpty {
             options.note?("warning: the prompt is longer than " + prompt.truncatedBy.joined(separator: " and ")
                 + " allow: it was cut there, as FluxPipeline cuts it")

@@ -154,3 +154,17 @@ extension Value {
         t.data.withUnsafeBytes { hasher.update($0) }
     }
 }
+
+/// The pipeline's intermediate results (prompt embeddings, reference latents) live in the same cache folder,
+/// as lists of tensors under their own keys, with the same checks on read.
+extension StepCache: StageCache {
+    public func tensors(for key: String) -> [Tensor]? {
+        guard case .hit(.list(let items)) = lookup(key) else { return nil }
+        let tensors = items.compactMap { item -> Tensor? in if case .tensor(let t) = item { return t } else { return nil } }
+        return tensors.count == items.count ? tensors : nil
+    }
+
+    public func store(_ tensors: [Tensor], for key: String) {
+        try? store(.list(tensors.map(Value.tensor)), for: key)
+    }
+}

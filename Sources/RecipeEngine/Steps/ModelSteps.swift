@@ -145,6 +145,7 @@ enum ModelSteps {
             nonisolated(unsafe) let ctx = context
             options.progress = { done, total in ctx.progress(done, of: total, step: "sample") }
             options.note = { ctx.note($0) }
+            options.stageCache = context.options.cache     // prompt embeddings and reference latents, by content
             // 0 of N: the front end starts its clock (elapsed time, time left) when sampling starts.
             guard context.progress(0, of: options.steps, step: "sample") else { throw StepError.cancelled }
             let bPrime = try AnalogyPipeline.sample(model, query: query, mix: mix, options: options)
