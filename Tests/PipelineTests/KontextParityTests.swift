@@ -105,4 +105,36 @@ final class KontextParityTests: XCTestCase {
             XCTAssertLessThanOrEqual(Double(bOff), 0.001 * Double(bPrime.pixels.count), "\(c.name): ≥ 99.9 % of b' within 1 level")
         }
     }
+
+    /// A StageCache that records what was asked and stored.
+    final class RecordingCache: StageCache, @unchecked Sendable {
+        var entries: [String: [Tensor]] = [:]
+        var hits = 0
+        func tensors(for key: String) -> [Tensor]? {
+            if let found = entries[key] { hits += 1; return found }
+            return nil
+        }
+        func store(_ tensors: [Tensor], for key: String) { entries[key] = tensors }
+    }
+
+    func testPromptEmbeddingsAndReferenceLatentsAreReusedFromTheCache() throws {
+        let c = try XCTUnwrap(Self.cases().first)
+        let cache = RecordingCache()
+        var options = options(c)
+        options.stageCache = cache
+        let (first, _, query) = try load()
+        let a = try KontextSampling.prepare(first, try XCTUnwrap(first.kontext), query: query, options: options)
+        XCTAssertEqual(cache.entries.count, 2, "the prompt (T5 + CLIP) and the reference latents")
+        XCTAssertEqual(cache.hits, 0)
+        // A second process (a new model object, so nothing kept in memory) reads both back.
+        let (second, _, _) = try load()
+        let b = try KontextSampling.prepare(second, try XCTUnwrap(second.kontext), query: query, options: options)
+        XCTAssertEqual(cache.hits, 2)
+        XCTAssertEqual(a.context.data, b.context.data)
+        XCTAssertEqual(a.prompt.embeds.data, b.prompt.embeds.data)
+        // Another prompt is another key.
+        options.prompt = "something else"
+        _ = try KontextSampling.prepare(second, try XCTUnwrap(second.kontext), query: query, options: options)
+        XCTAssertEqual(cache.entries.count, 3)
+    }
 }
