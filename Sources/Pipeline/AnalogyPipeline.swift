@@ -66,7 +66,8 @@ public enum AnalogyPipeline {
 
     /// The Euler loop in latent mode: noise tokens [N, C] (a rows×cols grid) and context tokens [Nc, C] (a
     /// contextGrid grid; by default the same as the noise grid) in, final tokens [N, C] out. `prompt` replaces the
-    /// model's stored null prompt (prompt_embeds [1, T, J], pooled [1, P]); `observer` sees every block's output of every step (step index, block output), for bisecting a parity difference.
+    /// model's stored null prompt (prompt_embeds [1, T, J], pooled [1, P]); `observer` sees every block's output
+    /// of every step (step index, block output), for bisecting a parity difference.
     public static func denoise(_ model: LoadedModel, noise: Tensor, context: Tensor, rows: Int, cols: Int,
                                contextGrid: (rows: Int, cols: Int)? = nil,
                                adapters: FluxAdapters, options: SampleOptions,
