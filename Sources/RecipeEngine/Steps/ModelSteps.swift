@@ -157,6 +157,10 @@ enum ModelSteps {
     /// flux-kontext's grid keeps a's size: a' or b of another size is resized to it (Pillow bicubic), never silently.
     static func warnWhenResized(_ args: StepArguments, _ context: StepContext) throws {
         let a = try args.image("a")
+        if a.width != a.height {
+            context.note("warning: a is \(a.width)×\(a.height); LoRWeB's query crops the grid with square cells of side "
+                         + "width / 2 (as the reference does), so the query sees other pixels than the cells")
+        }
         for parameter in ["a'", "b"] {
             let image = try args.image(parameter)
             guard image.width != a.width || image.height != a.height else { continue }
