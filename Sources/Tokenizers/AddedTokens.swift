@@ -45,7 +45,7 @@ struct AddedTokenMatcher: Sendable {
         var pieceStart = 0   // start of the pending plain text
         var i = 0
         func flush(_ end: Int) {
-            if end > pieceStart { out.append(.text(String(String.UnicodeScalarView(s[pieceStart..<end])))) }
+            if end > pieceStart { out.append(.text(s[pieceStart..<end].string)) }
         }
         while i < s.count {
             guard let candidates = byFirst[s[i]],
@@ -55,10 +55,10 @@ struct AddedTokenMatcher: Sendable {
             var start = i
             var stop = i + hit.scalars.count
             if hit.token.lstrip {
-                while start > pieceStart, s[start - 1].properties.isWhitespace { start -= 1 }
+                while start > pieceStart, s[start - 1].isSpace { start -= 1 }
             }
             if hit.token.rstrip {
-                while stop < s.count, s[stop].properties.isWhitespace { stop += 1 }
+                while stop < s.count, s[stop].isSpace { stop += 1 }
             }
             flush(start)
             out.append(.token(hit.token.id))

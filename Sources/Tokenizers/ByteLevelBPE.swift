@@ -59,8 +59,8 @@ struct ByteLevelBPE: Sendable {
     }
 
     /// The ids of one word (no whitespace inside).
-    func encode(_ word: Substring.UnicodeScalarView) -> [Int32] {
-        let bytes = Array(String(word).utf8)
+    func encode(_ word: ArraySlice<Unicode.Scalar>) -> [Int32] {
+        let bytes = word.utf8Bytes
         if let hit = cache.get(bytes) { return hit }
         guard !bytes.isEmpty else { return [] }
         var symbols = bytes.map { byteID[Int($0)] }

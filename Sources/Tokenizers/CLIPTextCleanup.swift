@@ -12,30 +12,32 @@ import Foundation
 enum CLIPTextCleanup {
     static func normalize(_ text: String) -> String {
         let nfc = text.precomposedStringWithCanonicalMapping
-        var out = String.UnicodeScalarView()
+        var out: [UInt8] = []
+        out.reserveCapacity(nfc.utf8.count)
         var inSpace = false
         for s in nfc.unicodeScalars {
-            if s.properties.isWhitespace {
-                if !inSpace { out.append(" ") }
+            if s.isSpace {
+                if !inSpace { out.append(0x20) }
                 inSpace = true
                 continue
             }
             inSpace = false
-            // Per scalar, full mapping, no context (Rust's char::to_lowercase): "İ" -> "i̇", "Σ" -> "σ" always.
-            out.append(contentsOf: s.properties.lowercaseMapping.unicodeScalars)
+            if s.isASCII {
+                let b = UInt8(s.value)
+                out.append(b >= 0x41 && b <= 0x5A ? b + 0x20 : b)
+            } else {
+                // Per scalar, full mapping, no context (Rust's char::to_lowercase): "İ" -> "i̇", "Σ" -> "σ" always.
+                out += s.properties.lowercaseMapping.utf8
+            }
         }
-        return String(out)
+        return String(decoding: out, as: UTF8.self)
     }
 
     /// The words of normalized text: CLIP's split, each word cut again by the byte-level GPT-2 split.
-    static func words(_ normalized: String) -> [Substring.UnicodeScalarView] {
+    static func words(_ normalized: String) -> [ArraySlice<Unicode.Scalar>] {
         let scalars = Array(normalized.unicodeScalars)
-        var out: [Substring.UnicodeScalarView] = []
-        for word in scan(scalars[...], clip: true) {
-            for part in scan(word, clip: false) {
-                out.append(Substring.UnicodeScalarView(part))
-            }
-        }
+        var out: [ArraySlice<Unicode.Scalar>] = []
+        for word in scan(scalars[...], clip: true) { out += scan(word, clip: false) }
         return out
     }
 
@@ -52,7 +54,7 @@ enum CLIPTextCleanup {
         }
         while i < s.endIndex {
             let c = s[i]
-            if c.properties.isWhitespace { i += 1; continue }
+            if c.isSpace { i += 1; continue }
             var end = i
             if clip, let p = specials.first(where: { hasPrefix($0, at: i) }) {
                 end = i + p.count
@@ -66,7 +68,7 @@ enum CLIPTextCleanup {
                 if !clip { while end < s.endIndex, isNumber(s[end]) { end += 1 } }
             } else {
                 end = i + 1
-                while end < s.endIndex, !s[end].properties.isWhitespace, !isLetter(s[end]), !isNumber(s[end]) { end += 1 }
+                while end < s.endIndex, !s[end].isSpace, !isLetter(s[end]), !isNumber(s[end]) { end += 1 }
             }
             out.append(s[i..<end])
             i = end
@@ -75,6 +77,7 @@ enum CLIPTextCleanup {
     }
 
     static func isLetter(_ c: Unicode.Scalar) -> Bool {
+        if c.value < 0x80 { return (c.value | 0x20) >= 0x61 && (c.value | 0x20) <= 0x7A }
         switch c.properties.generalCategory {
         case .uppercaseLetter, .lowercaseLetter, .titlecaseLetter, .modifierLetter, .otherLetter: return true
         default: return false
@@ -82,6 +85,7 @@ enum CLIPTextCleanup {
     }
 
     static func isNumber(_ c: Unicode.Scalar) -> Bool {
+        if c.value < 0x80 { return c.value >= 0x30 && c.value <= 0x39 }
         switch c.properties.generalCategory {
         case .decimalNumber, .letterNumber, .otherNumber: return true
         default: return false

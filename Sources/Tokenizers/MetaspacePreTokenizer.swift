@@ -7,7 +7,7 @@ import Formats
 /// A piece of text on its way to the model; `atStart`: it begins at the start of the prompt
 /// (Metaspace's "first" scheme prepends only there).
 struct PreToken {
-    var text: Substring.UnicodeScalarView
+    var text: [Unicode.Scalar]
     var atStart: Bool
 }
 
@@ -24,12 +24,12 @@ indirect enum PreTokenizer: Sendable {
         case .whitespaceSplit:
             var out: [PreToken] = []
             for p in pieces {
-                var word = Substring.UnicodeScalarView()
+                var word: [Unicode.Scalar] = []
                 var first = true
                 var startsHere = p.atStart
                 for c in p.text {
-                    if c.properties.isWhitespace {
-                        if !word.isEmpty { out.append(PreToken(text: word, atStart: startsHere && first)); first = false; word = .init() }
+                    if c.isSpace {
+                        if !word.isEmpty { out.append(PreToken(text: word, atStart: startsHere && first)); first = false; word = [] }
                         startsHere = false
                     } else {
                         word.append(c)
@@ -41,17 +41,17 @@ indirect enum PreTokenizer: Sendable {
         case let .metaspace(replacement, prepend, split):
             var out: [PreToken] = []
             for p in pieces {
-                var s = Substring.UnicodeScalarView(p.text.map { $0 == " " ? replacement : $0 })
+                var s = p.text.map { $0 == " " ? replacement : $0 }
                 let wants = prepend == .always || (prepend == .first && p.atStart)
-                if wants && s.first != replacement { s.insert(replacement, at: s.startIndex) }
+                if wants && s.first != replacement { s.insert(replacement, at: 0) }
                 guard split else { out.append(PreToken(text: s, atStart: p.atStart)); continue }
-                var current = Substring.UnicodeScalarView()
+                var current: [Unicode.Scalar] = []
                 var first = true
                 for c in s {
                     if c == replacement && !current.isEmpty {
                         out.append(PreToken(text: current, atStart: p.atStart && first))
                         first = false
-                        current = .init()
+                        current = []
                     }
                     current.append(c)
                 }

@@ -88,7 +88,7 @@ public struct T5Tokenizer: Sendable {
             case let .token(id): content.append(id)
             case let .text(t):
                 // Only the first segment can start the prompt (Metaspace's "first" scheme; normalizer edits ignored).
-                let whole = [PreToken(text: Substring(t).unicodeScalars, atStart: first)]
+                let whole = [PreToken(text: Array(t.unicodeScalars), atStart: first)]
                 for piece in preTokenizer?.apply(whole) ?? whole { content += model.encode(piece.text) }
             }
         }

@@ -26,14 +26,14 @@ indirect enum TextNormalizer: Sendable {
             return box.regex.stringByReplacingMatches(in: text, range: NSRange(location: 0, length: ns.length),
                                                       withTemplate: NSRegularExpression.escapedTemplate(for: with))
         case let .strip(left, right):
-            var s = Substring(text).unicodeScalars
-            if left { while let f = s.first, f.properties.isWhitespace { s.removeFirst() } }
-            if right { while let l = s.last, l.properties.isWhitespace { s.removeLast() } }
-            return String(s)
+            var s = Array(text.unicodeScalars)[...]
+            if left { while let f = s.first, f.isSpace { s.removeFirst() } }
+            if right { while let l = s.last, l.isSpace { s.removeLast() } }
+            return s.string
         case .lowercase:
-            var out = String.UnicodeScalarView()
-            for c in text.unicodeScalars { out.append(contentsOf: c.properties.lowercaseMapping.unicodeScalars) }
-            return String(out)
+            var out: [UInt8] = []
+            for c in text.unicodeScalars { out += c.properties.lowercaseMapping.utf8 }
+            return String(decoding: out, as: UTF8.self)
         case .nfc: return text.precomposedStringWithCanonicalMapping
         case .nfd: return text.decomposedStringWithCanonicalMapping
         case .nfkc: return text.precomposedStringWithCompatibilityMapping

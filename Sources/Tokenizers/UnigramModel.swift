@@ -65,8 +65,8 @@ struct UnigramModel: Sendable {
     func id(of piece: String) -> Int32? { ids[Array(piece.utf8)] }
 
     /// The ids of one pre-tokenized piece.
-    func encode(_ piece: Substring.UnicodeScalarView) -> [Int32] {
-        let bytes = Array(String(piece).utf8)
+    func encode(_ piece: [Unicode.Scalar]) -> [Int32] {
+        let bytes = piece.utf8Bytes
         if let hit = cache.get(bytes) { return hit }
         let n = bytes.count
         guard n > 0 else { return [] }
