@@ -5,7 +5,8 @@
 //   's|'t|'re|'ve|'m|'ll|'d| ?\p{L}+| ?\p{N}+| ?[^\s\p{L}\p{N}]+|\s+(?!\S)|\s+
 // cuts those words once more (it matters only for a literal "<|endoftext|>" left in the text).
 // Not OpenAI's original cleanup: no ftfy, no HTML unescaping, no stripping (Docs/TOKENIZERS.md).
-// \s is Unicode White_Space (Oniguruma's, = Swift's isWhitespace); \p{L} and \p{N} are general categories.
+// \s is Unicode White_Space (Oniguruma's, = Swift's isWhitespace); \p{L} and \p{N} are general categories,
+// read as of the library's Unicode version (ScalarText.swift).
 
 import Foundation
 
@@ -78,7 +79,7 @@ enum CLIPTextCleanup {
 
     static func isLetter(_ c: Unicode.Scalar) -> Bool {
         if c.value < 0x80 { return (c.value | 0x20) >= 0x61 && (c.value | 0x20) <= 0x7A }
-        switch c.properties.generalCategory {
+        switch c.libraryCategory {
         case .uppercaseLetter, .lowercaseLetter, .titlecaseLetter, .modifierLetter, .otherLetter: return true
         default: return false
         }
@@ -86,7 +87,7 @@ enum CLIPTextCleanup {
 
     static func isNumber(_ c: Unicode.Scalar) -> Bool {
         if c.value < 0x80 { return c.value >= 0x30 && c.value <= 0x39 }
-        switch c.properties.generalCategory {
+        switch c.libraryCategory {
         case .decimalNumber, .letterNumber, .otherNumber: return true
         default: return false
         }

@@ -21,3 +21,17 @@ extension Unicode.Scalar {
         return properties.isWhitespace
     }
 }
+
+extension Unicode.Scalar {
+    /// The newest Unicode version of the regex tables in the tokenizers library (its Oniguruma: 16.0).
+    /// Swift 6.3's tables know 17.0: measured over U+0000..<U+40000 and U+E0000..<U+E0200, the only \p{L} / \p{N} disagreements are
+    /// the 4,657 characters new in 17.0, which Oniguruma still reads as unassigned. (Rust's lowercase mapping
+    /// already knows 17.0, as Swift's does: no cut there.)
+    static let libraryUnicodeMajor = 16
+
+    /// This scalar's general category as the library sees it (characters newer than its tables: unassigned).
+    var libraryCategory: Unicode.GeneralCategory {
+        if let age = properties.age, age.major <= Self.libraryUnicodeMajor { return properties.generalCategory }
+        return .unassigned
+    }
+}
