@@ -1,7 +1,8 @@
 // Byte-level BPE as the tokenizers library runs it for CLIP: a word's UTF-8 bytes become the GPT-2
 // printable characters, the last one carries the end-of-word suffix ("</w>"), then the adjacent pair with
 // the lowest merge rank is merged (the leftmost on a tie) until no pair has a rank. Merges are a
-// dictionary from the pair of ids to (rank, merged id); words already seen come from a cache.
+// dictionary from the pair of ids to (rank, merged id), applied through a heap (O(n log n) in the word's
+// length, as the library does: a long hostile word stays cheap); words already seen come from a cache.
 
 import Foundation
 import Formats
@@ -61,25 +62,89 @@ struct ByteLevelBPE: Sendable {
     /// The ids of one word (no whitespace inside).
     func encode(_ word: ArraySlice<Unicode.Scalar>) -> [Int32] {
         let bytes = word.utf8Bytes
-        if let hit = cache.get(bytes) { return hit }
+        let cacheable = bytes.count <= 256   // a hostile megabyte word must not stay in memory
+        if cacheable, let hit = cache.get(bytes) { return hit }
         guard !bytes.isEmpty else { return [] }
         var symbols = bytes.map { byteID[Int($0)] }
         symbols[symbols.count - 1] = byteEndID[Int(bytes[bytes.count - 1])]
-        while symbols.count > 1 {
-            var best = UInt64.max
-            var at = -1
-            for k in 0..<(symbols.count - 1) {
-                if let v = merges[UInt64(UInt32(symbols[k])) << 32 | UInt64(UInt32(symbols[k + 1]))], v < best {
-                    best = v
-                    at = k
-                }
-            }
-            if at < 0 { break }
-            symbols[at] = Int32(truncatingIfNeeded: best & 0xFFFF_FFFF)
-            symbols.remove(at: at + 1)
+        let out = mergeAll(symbols)
+        if cacheable { cache.put(bytes, out) }
+        return out
+    }
+
+    /// Lowest rank first, leftmost on a tie, in O(n log n): a heap of candidate merges over a linked list of
+    /// symbols; a candidate whose pair has changed since it was pushed is skipped when it comes up.
+    private func mergeAll(_ initial: [Int32]) -> [Int32] {
+        let n = initial.count
+        if n == 1 { return initial }
+        var id = initial
+        var next = Array(1...n); next[n - 1] = -1
+        var prev = Array(-1..<(n - 1))
+        var alive = [Bool](repeating: true, count: n)
+        var heap = MergeHeap()
+        func push(_ left: Int) {
+            let right = next[left]
+            guard right >= 0, let v = merges[UInt64(UInt32(id[left])) << 32 | UInt64(UInt32(id[right]))] else { return }
+            heap.push(rank: v >> 32, position: left, merged: Int32(truncatingIfNeeded: v & 0xFFFF_FFFF))
         }
-        cache.put(bytes, symbols)
-        return symbols
+        for k in 0..<(n - 1) { push(k) }
+        while let top = heap.pop() {
+            let left = top.position
+            guard alive[left], next[left] >= 0 else { continue }
+            let right = next[left]
+            guard let v = merges[UInt64(UInt32(id[left])) << 32 | UInt64(UInt32(id[right]))],
+                  v >> 32 == top.rank else { continue }
+            id[left] = top.merged
+            alive[right] = false
+            next[left] = next[right]
+            if next[right] >= 0 { prev[next[right]] = left }
+            if prev[left] >= 0 { push(prev[left]) }
+            push(left)
+        }
+        var out: [Int32] = []
+        var k = 0
+        while k >= 0 { out.append(id[k]); k = next[k] }
+        return out
+    }
+}
+
+/// A binary min-heap of candidate merges ordered by (rank, position).
+struct MergeHeap {
+    struct Entry { let rank: UInt64; let position: Int; let merged: Int32 }
+    private var items: [Entry] = []
+
+    private static func less(_ a: Entry, _ b: Entry) -> Bool {
+        a.rank != b.rank ? a.rank < b.rank : a.position < b.position
+    }
+
+    mutating func push(rank: UInt64, position: Int, merged: Int32) {
+        items.append(Entry(rank: rank, position: position, merged: merged))
+        var c = items.count - 1
+        while c > 0 {
+            let p = (c - 1) / 2
+            guard Self.less(items[c], items[p]) else { break }
+            items.swapAt(c, p)
+            c = p
+        }
+    }
+
+    mutating func pop() -> Entry? {
+        guard let first = items.first else { return nil }
+        let last = items.removeLast()
+        if !items.isEmpty {
+            items[0] = last
+            var p = 0
+            while true {
+                let l = 2 * p + 1, r = l + 1
+                var m = p
+                if l < items.count, Self.less(items[l], items[m]) { m = l }
+                if r < items.count, Self.less(items[r], items[m]) { m = r }
+                if m == p { break }
+                items.swapAt(p, m)
+                p = m
+            }
+        }
+        return first
     }
 }
 

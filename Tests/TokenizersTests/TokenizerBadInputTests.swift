@@ -144,6 +144,22 @@ final class TokenizerBadInputTests: XCTestCase {
         expectError("tokenizer.json", "not valid base64") { _ = try T5Tokenizer(folder: notBase64) }
     }
 
+    func testT5LegacyFileFormat() throws {
+        // Files written before tokenizers 0.19: Metaspace says add_prefix_space, the model has no byte_fallback.
+        let dir = try damaged("t5_tokenizer", Self.t5Files, "tokenizer.json") {
+            $0.replacingOccurrences(of: "\"prepend_scheme\": \"always\",\n        \"split\": true", with: "\"add_prefix_space\": true")
+              .replacingOccurrences(of: ",\n    \"byte_fallback\": false", with: "")
+        }
+        let text = try String(contentsOfFile: dir + "/tokenizer.json", encoding: .utf8)
+        XCTAssertEqual(text.components(separatedBy: "\"add_prefix_space\": true").count, 2, "the pre-tokenizer was rewritten")
+        XCTAssertFalse(text.contains("byte_fallback"))
+        let legacy = try T5Tokenizer(folder: dir)
+        let current = try T5Tokenizer(folder: TokenizerFixtures.path("t5_tokenizer"))
+        for p in TokenizerFixtures.corpus.prompts.prefix(200) {
+            XCTAssertEqual(legacy.encode(p), current.encode(p), p.debugDescription)
+        }
+    }
+
     func testT5FolderThatIsAFile() throws {
         let dir = try damaged("t5_tokenizer", Self.t5Files, "tokenizer.json", nil)
         try FileManager.default.createDirectory(atPath: dir + "/tokenizer.json", withIntermediateDirectories: false)

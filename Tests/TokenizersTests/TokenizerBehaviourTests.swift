@@ -1,6 +1,7 @@
 // Behaviour the pipeline relies on, stated directly (the corpus covers the rest): FluxPipeline's lengths,
 // truncation keeping EOS last, padding, literal special tokens, and the documented fast-tokenizer quirks.
 
+import Foundation
 import XCTest
 import Tokenizers
 
@@ -64,6 +65,18 @@ final class TokenizerBehaviourTests: XCTestCase {
         // A tokenizers quirk diffusers inherits: the charsmap replaces the whole cluster by "ä".
         XCTAssertEqual(Self.t5.encode("a\u{308}\u{301}"), Self.t5.encode("\u{E4}"))
         XCTAssertNotEqual(Self.t5.encode("a\u{308}\u{301}"), Self.t5.encode("\u{E4}\u{301}"))
+    }
+
+    func testAHostileLongWordStaysCheap() {
+        // One 200,000-letter word: BPE runs a heap (n log n), Viterbi is bounded by the longest piece.
+        let word = String(repeating: "ab", count: 100_000)
+        let start = Date()
+        let c = Self.clip.encode(word)
+        let t = Self.t5.encode(word)
+        print(String(format: "200,000-letter word: CLIP + T5 in %.0f ms", Date().timeIntervalSince(start) * 1000))
+        XCTAssertTrue(c.truncated && t.truncated)
+        XCTAssertEqual([c.ids.count, c.length, t.ids.count, t.length], [77, 77, 512, 512])
+        XCTAssertEqual([c.ids.last, t.ids.last], [Self.clip.eosID, Self.t5.eosID])
     }
 
     func testShorterLimitThanTheSpecialTokens() {
