@@ -63,6 +63,8 @@ let package = Package(
         .target(name: "Formats", dependencies: ["TensorCore", "Numerics", "CPNGShim"], swiftSettings: cpuFlags),
         // 3b. Procedural analogies: deterministic (a, a', b, b') images.
         .target(name: "Analogies", dependencies: ["Formats"], swiftSettings: cpuFlags),
+        // 3d. Prompt text -> token ids from a model folder's tokenizer files (CLIP BPE, T5 unigram).
+        .target(name: "Tokenizers", dependencies: ["Formats"], swiftSettings: cpuFlags),
         // 3c. Figures and image metrics: labelled grids, bar charts, PSNR/SSIM, tables.
         .target(name: "Figures", dependencies: ["Formats", "Numerics"], swiftSettings: cpuFlags),
         // 2c. The backend targets built into this binary, registered in TensorCore's BackendRegistry.
@@ -86,6 +88,8 @@ let package = Package(
         .testTarget(name: "NumericsTests", dependencies: ["Numerics"], swiftSettings: cpuFlags),
         .testTarget(name: "TensorCoreTests", dependencies: ["TensorCore", "Numerics"], swiftSettings: cpuFlags),
         .testTarget(name: "FormatsTests", dependencies: ["Formats", "TensorCore", "Numerics"], exclude: ["Fixtures"],
+                    swiftSettings: cpuFlags),
+        .testTarget(name: "TokenizersTests", dependencies: ["Tokenizers", "Formats"], exclude: ["Fixtures"],
                     swiftSettings: cpuFlags),
         .testTarget(name: "AnalogiesTests", dependencies: ["Analogies", "Formats"], swiftSettings: cpuFlags),
         .testTarget(name: "FiguresTests", dependencies: ["Figures", "Formats"], swiftSettings: cpuFlags),
