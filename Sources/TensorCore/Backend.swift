@@ -98,6 +98,26 @@ public protocol Backend: Sendable {
     /// and multiplied by rule 1. Returns [(H/p)·(W/p), O] (or [B, ·, O]), patches row-major over the grid
     /// (= torch conv(x).flatten(2).transpose(1, 2)). Remainder rows/columns are ignored, as Conv2d does.
     func patchEmbed(_ image: Tensor, _ layer: PackedLinear, patch: Int) -> Tensor
+
+    // MARK: Convolution, group norm and resampling (channel-major images, torch's [B, C, H, W])
+
+    /// Conv2d (torch F.conv2d with zero padding, dilation 1, groups 1): x [C, H, W] or [B, C, H, W], layer packed
+    /// from the conv weight [O, C, k, k] (+ bias [O]), so its inputs are C·k·k in (c, dy, dx) order. The input is
+    /// first zero-padded by `padding` (top, left, bottom, right: F.pad then a padding-0 conv is one call); output
+    /// pixel (oy, ox) reads the padded window at (oy·stride, ox·stride). Per output (o, oy, ox): rule 1, one fma
+    /// chain over (c, dy, dx) ascending from +0.0 with every window element as a term (a padding element is a
+    /// +0.0 term), then + bias[o] with one add. Returns [O, Ho, Wo] (or [B, O, Ho, Wo]),
+    /// Ho = (H + top + bottom - k) / stride + 1 (floor), likewise Wo; the padded input must hold one window.
+    func conv2d(_ x: Tensor, _ layer: PackedLinear, kernel: Int, stride: Int, padding: Padding2D) -> Tensor
+    /// GroupNorm (torch F.group_norm): x [B, C, *] (rank >= 2; the group of channels g·C/G ..< (g+1)·C/G and all
+    /// their positions is one contiguous run of n = C/G·prod(*) elements). Per (batch, group), over that run in
+    /// memory order, exactly as `layerNorm` over a row: mean = S(x) / n; d_i = x_i - mean; var = S(d_i * d_i) / n;
+    /// r = 1 / sqrt(var + eps); y_i = d_i * r; with affine: y_i = y_i * w[c] then y_i + b[c] for the element's
+    /// channel c (mul then add, no FMA). S = canonical 8-lane sum. weight and bias are [C]; either may be nil.
+    func groupNorm(_ x: Tensor, groups: Int, weight: Tensor?, bias: Tensor?, eps: Float) -> Tensor
+    /// Nearest-neighbour upsampling by 2 on the last two axes (torch F.interpolate(scale_factor=2,
+    /// mode="nearest")): x [..., H, W] -> y [..., 2H, 2W] with y[..., i, j] = x[..., i / 2, j / 2]. Exact copies.
+    func upsampleNearest2x(_ x: Tensor) -> Tensor
 }
 
 extension Backend {

@@ -11,6 +11,7 @@ public enum Op: String, CaseIterable, Sendable {
     case attention, rope
     case concat, slice, permute
     case patchEmbed
+    case conv2d, groupNorm, upsampleNearest2x
 }
 
 /// One op call with its operands, runnable on any backend.
@@ -30,6 +31,9 @@ public enum OpCall: Sendable {
     case slice(Tensor, axis: Int, range: Range<Int>)
     case permute(Tensor, [Int])
     case patchEmbed(Tensor, PackedLinear, patch: Int)
+    case conv2d(Tensor, PackedLinear, kernel: Int, stride: Int, padding: Padding2D)
+    case groupNorm(Tensor, groups: Int, weight: Tensor?, bias: Tensor?, eps: Float)
+    case upsampleNearest2x(Tensor)
 
     public var op: Op {
         switch self {
@@ -56,6 +60,9 @@ public enum OpCall: Sendable {
         case .slice: return .slice
         case .permute: return .permute
         case .patchEmbed: return .patchEmbed
+        case .conv2d: return .conv2d
+        case .groupNorm: return .groupNorm
+        case .upsampleNearest2x: return .upsampleNearest2x
         }
     }
 
@@ -85,13 +92,20 @@ public enum OpCall: Sendable {
         case .slice(let x, let axis, let range): return backend.slice(x, axis: axis, range: range)
         case .permute(let x, let order): return backend.permute(x, order)
         case .patchEmbed(let image, let layer, let patch): return backend.patchEmbed(image, layer, patch: patch)
+        case .conv2d(let x, let layer, let kernel, let stride, let padding):
+            return backend.conv2d(x, layer, kernel: kernel, stride: stride, padding: padding)
+        case .groupNorm(let x, let groups, let w, let b, let eps): return backend.groupNorm(x, groups: groups, weight: w, bias: b, eps: eps)
+        case .upsampleNearest2x(let x): return backend.upsampleNearest2x(x)
         }
     }
 
     /// The shapes of the tensor operands, in order (weights as [out, in]).
     public var operandShapes: [[Int]] {
         switch self {
-        case .linear(let x, let l), .patchEmbed(let x, let l, _): return [x.shape, [l.outFeatures, l.inFeatures]]
+        case .linear(let x, let l), .patchEmbed(let x, let l, _), .conv2d(let x, let l, _, _, _):
+            return [x.shape, [l.outFeatures, l.inFeatures]]
+        case .groupNorm(let x, _, let w, let b, _): return [x.shape] + [w, b].compactMap { $0?.shape }
+        case .upsampleNearest2x(let x): return [x.shape]
         case .matmul(let a, let b), .matmulTransposedB(let a, let b), .add(let a, let b), .sub(let a, let b),
              .mul(let a, let b), .div(let a, let b): return [a.shape, b.shape]
         case .addScalar(let x, _), .subScalar(let x, _), .mulScalar(let x, _), .divScalar(let x, _), .gelu(let x),
@@ -115,6 +129,8 @@ extension OpCall: CustomStringConvertible {
         case .slice(_, let axis, let range): text += " axis \(axis) \(range.lowerBound)..<\(range.upperBound)"
         case .permute(_, let order): text += " order \(order)"
         case .patchEmbed(_, _, let patch): text += " patch \(patch)"
+        case .conv2d(_, _, let kernel, let stride, let padding): text += " kernel \(kernel) stride \(stride) padding \(padding)"
+        case .groupNorm(_, let groups, _, _, _): text += ", \(groups) groups"
         default: break
         }
         return text

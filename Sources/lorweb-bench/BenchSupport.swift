@@ -3,14 +3,18 @@ import COpenBLAS
 import Foundation
 
 struct Options {
-    static let allSections = ["mini", "gemm", "attention", "full"]
+    static let allSections = ["mini", "gemm", "attention", "full", "vae"]
+    /// `vae` (one FLUX.1 VAE decode, minutes at 1024²) runs only when asked for with --only.
+    static let defaultSections = ["mini", "gemm", "attention", "full"]
     var out = "bench-results/bench.md"
     var reps = 5
     var full = false
     var shapes: [(Int, Int, Int)]? = nil
     var threads = [1, 2]
     var cpuTime = false
-    var sections = Options.allSections
+    var sections = Options.defaultSections
+    /// Output side of the `vae` section's decode (a multiple of 8).
+    var vaeSize = 1024
     /// A Python with PyTorch + diffusers; nil: the PyTorch columns say "not run".
     var python: String? = nil
 
@@ -30,6 +34,10 @@ struct Options {
                     fail("unknown section '\(bad)' (sections: \(Options.allSections.joined(separator: ", ")))")
                 }
                 i += 1
+            case "--vae-size" where value() != nil:
+                guard let size = Int(value()!), size > 0, size % 8 == 0 else { fail("--vae-size needs a positive multiple of 8") }
+                vaeSize = size
+                i += 1
             case "--shapes" where value() != nil:
                 shapes = value()!.split(separator: ",").compactMap { spec in
                     let p = spec.split(separator: "x").compactMap { Int($0) }
@@ -42,8 +50,9 @@ struct Options {
             case "--help", "-h":
                 print("""
                 usage: lorweb-bench [--out FILE] [--reps N] [--only SECTIONS] [--python PY] [--full]
-                                    [--shapes MxKxN,...] [--threads 1,2] [--cpu-time]
-                  sections (comma-separated, default all): \(Options.allSections.joined(separator: ","))
+                                    [--shapes MxKxN,...] [--threads 1,2] [--cpu-time] [--vae-size 1024]
+                  sections (comma-separated): \(Options.allSections.joined(separator: ",")); default \(Options.defaultSections.joined(separator: ","))
+                  --vae-size S the vae section decodes 16×(S/8)² latents to an S×S image (default 1024)
                   --python PY  run Tools/bench/torch_bench.py with PY for the PyTorch columns (mini, full)
                   --full       GEMM grid M∈{256,1024,4096} × (K,N) ∈ {(3072,3072), (3072,12288), (12288,3072), (15360,3072)}
                 """)

@@ -34,6 +34,7 @@ do {
     if options.sections.contains("full") {
         sections.append(try fullWidthSection(options, threads: fullThreads, reps: fullReps, torch: torch))
     }
+    if options.sections.contains("vae") { sections.append(try vaeSection(options, threads: fullThreads)) }
 } catch {
     fail("\(error)")
 }

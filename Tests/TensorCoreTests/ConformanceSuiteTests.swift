@@ -102,4 +102,11 @@ private struct AlteredReference: Backend {
     func slice(_ x: Tensor, axis: Int, range: Range<Int>) -> Tensor { base.slice(x, axis: axis, range: range) }
     func permute(_ x: Tensor, _ order: [Int]) -> Tensor { base.permute(x, order) }
     func patchEmbed(_ image: Tensor, _ layer: PackedLinear, patch: Int) -> Tensor { base.patchEmbed(image, layer, patch: patch) }
+    func conv2d(_ x: Tensor, _ layer: PackedLinear, kernel: Int, stride: Int, padding: Padding2D) -> Tensor {
+        base.conv2d(x, layer, kernel: kernel, stride: stride, padding: padding)
+    }
+    func groupNorm(_ x: Tensor, groups: Int, weight: Tensor?, bias: Tensor?, eps: Float) -> Tensor {
+        base.groupNorm(x, groups: groups, weight: weight, bias: bias, eps: eps)
+    }
+    func upsampleNearest2x(_ x: Tensor) -> Tensor { base.upsampleNearest2x(x) }
 }

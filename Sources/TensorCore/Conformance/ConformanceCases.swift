@@ -6,6 +6,8 @@ public enum ConformanceGroup: String, CaseIterable, Sendable {
     case products, patchEmbed, elementwise, activations, norms, attention, layout
     /// Layout and broadcasting above rank 8, where a device kernel may stop (and say so through `supports`).
     case highRank
+    /// conv2d, groupNorm and upsampleNearest2x: the VAE's image ops.
+    case convolution
 }
 
 /// One call of the suite, with a note on what it is for.
@@ -29,6 +31,7 @@ extension Conformance {
         case .attention: cases.attention()
         case .layout: cases.layout()
         case .highRank: cases.highRank()
+        case .convolution: cases.convolution()
         }
         return cases.cases
     }
