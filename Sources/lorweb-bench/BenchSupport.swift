@@ -3,7 +3,7 @@ import COpenBLAS
 import Foundation
 
 struct Options {
-    static let allSections = ["mini", "gemm", "attention", "full"]
+    static let allSections = ["mini", "gemm", "attention", "t5", "full"]
     var out = "bench-results/bench.md"
     var reps = 5
     var full = false

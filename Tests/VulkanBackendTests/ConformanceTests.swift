@@ -23,6 +23,7 @@ final class ConformanceTests: XCTestCase {
     func testNorms() throws { try runGroup(.norms) }
     func testAttention() throws { try runGroup(.attention) }
     func testLayout() throws { try runGroup(.layout) }
+    func testAttentionBias() throws { try runGroup(.attentionBias) }
 
     /// Above rank 8 the copy and broadcast kernels stop: exactly those calls are reported as unsupported (the
     /// backend runs them on its host), and none of them is counted as compared.
