@@ -56,6 +56,17 @@ final class TextEncoderParityTests: XCTestCase {
         }
     }
 
+    /// Original T5's relu feed-forward ("wi"), an attention width (4 × 8) other than d_model (24), buckets 16/40.
+    func testT5WithReluAndOddWidthsMatchesTransformers() throws {
+        let encoder = try T5Encoder(folder: TextEncoderFixtures.path("t5_relu"))
+        XCTAssertEqual(encoder.config.feedForward, .relu)
+        XCTAssertEqual(encoder.config.innerDim, 32)
+        let out = try encoder(try TextEncoderFixtures.ids("t5_relu.ids"), backend: backend)
+        let stats = ErrorStats(out, try TextEncoderFixtures.io().tensor("t5_relu.last_hidden_state"))
+        print("T5 encoder (relu) \(out.shape) vs transformers: \(stats)")
+        XCTAssertLessThan(stats.maxAbs, 2e-5)
+    }
+
     /// The host bucket table equals transformers' for every relative position −599…599, for FLUX's 32/128 and 16/40.
     func testRelativePositionBucketsMatchTransformers() throws {
         let io = try TextEncoderFixtures.io()
