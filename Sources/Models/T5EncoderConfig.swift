@@ -77,7 +77,8 @@ public struct T5EncoderConfig: Codable, Sendable, Equatable {
             throw ModelError.config(path: source, "relative_attention_num_buckets must be at least 4, got \(relativeAttentionNumBuckets)")
         }
         if feedForward == nil {
-            throw ModelError.config(path: source, "feed_forward_proj \"\(feedForwardProj)\" is not supported (\(T5FeedForwardKind.allCases.map(\.rawValue).joined(separator: ", ")))")
+            let supported = T5FeedForwardKind.allCases.map(\.rawValue).joined(separator: ", ")
+            throw ModelError.config(path: source, "feed_forward_proj \"\(feedForwardProj)\" is not supported (\(supported))")
         }
         if !(layerNormEpsilon > 0) {
             throw ModelError.config(path: source, "layer_norm_epsilon must be positive, got \(layerNormEpsilon)")

@@ -1,7 +1,8 @@
 // Exact attention on the GEMM kernel. Per (batch, head): K_h is packed once as the right operand of Q·Kᵀ and
 // V_h as the right operand of P·V. Work items are (batch, head, block of query rows); each item computes its
-// scores by rule 1, multiplies by the scale (and adds the bias, when there is one), runs the reference softmax row by row over the full key row, then
-// P·V by rule 1 over keys ascending, into its own output elements. No online rescaling, no reductions split.
+// scores by rule 1, multiplies by the scale (and adds the bias, when there is one), runs the reference softmax
+// row by row over the full key row, then P·V by rule 1 over keys ascending, into its own output elements. No
+// online rescaling, no reductions split.
 
 extension CPUBackend {
     /// Query rows per work item (a multiple of the 6-row tile).

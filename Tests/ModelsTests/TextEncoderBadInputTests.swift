@@ -13,22 +13,35 @@ final class TextEncoderBadInputTests: XCTestCase {
         }
     }
 
+    /// A temporary copy of a fixture folder, removed after the test.
+    func copy(_ name: String) throws -> String {
+        let folder = try TextEncoderFixtures.copy(name)
+        addTeardownBlock { try? FileManager.default.removeItem(atPath: folder) }
+        return folder
+    }
+
     func testMissingFolderAndConfig() throws {
         let missing = TextEncoderFixtures.path("no_such_folder")
         assertThrows(try CLIPTextEncoder(folder: missing), contains: [missing, "folder does not exist"])
         assertThrows(try T5Encoder(folder: missing), contains: [missing, "T5 encoder folder does not exist"])
-        let folder = try TextEncoderFixtures.copy("t5")
+        let folder = try copy("t5")
         try FileManager.default.removeItem(atPath: folder + "/config.json")
         assertThrows(try T5Encoder(folder: folder), contains: [folder + "/config.json", "cannot open"])
     }
 
+    func testFolderWithoutWeights() throws {
+        let folder = try copy("clip_text")
+        try FileManager.default.removeItem(atPath: folder + "/model.safetensors")
+        assertThrows(try CLIPTextEncoder(folder: folder), contains: [folder, "no unambiguous weights"])
+    }
+
     func testUnreadableOrUnsupportedConfig() throws {
-        let t5 = try TextEncoderFixtures.copy("t5")
+        let t5 = try copy("t5")
         try Data("{\"d_model\": ".utf8).write(to: URL(fileURLWithPath: t5 + "/config.json"))
         assertThrows(try T5Encoder(folder: t5), contains: [t5 + "/config.json", "not a usable T5 config"])
         try Data(#"{"feed_forward_proj": "gated-silu"}"#.utf8).write(to: URL(fileURLWithPath: t5 + "/config.json"))
         assertThrows(try T5Encoder(folder: t5), contains: [t5 + "/config.json", "feed_forward_proj \"gated-silu\" is not supported"])
-        let clip = try TextEncoderFixtures.copy("clip_text")
+        let clip = try copy("clip_text")
         try Data(#"{"hidden_act": "gelu", "hidden_size": 32, "num_attention_heads": 4}"#.utf8).write(to: URL(fileURLWithPath: clip + "/config.json"))
         assertThrows(try CLIPTextEncoder(folder: clip), contains: [clip + "/config.json", "hidden_act \"gelu\" is not supported"])
         try Data(#"{"hidden_size": 30, "num_attention_heads": 4}"#.utf8).write(to: URL(fileURLWithPath: clip + "/config.json"))
@@ -36,11 +49,11 @@ final class TextEncoderBadInputTests: XCTestCase {
     }
 
     func testMissingShardAndShardWithoutItsTensors() throws {
-        let folder = try TextEncoderFixtures.copy("t5")
+        let folder = try copy("t5")
         try FileManager.default.removeItem(atPath: folder + "/model-00002-of-00002.safetensors")
         assertThrows(try T5Encoder(folder: folder), contains: [folder + "/model-00002-of-00002.safetensors"])
         // An index naming a shard that lacks the tensor it lists.
-        let other = try TextEncoderFixtures.copy("t5")
+        let other = try copy("t5")
         let index = other + "/model.safetensors.index.json"
         let text = try String(contentsOfFile: index, encoding: .utf8)
             .replacingOccurrences(of: "\"encoder.final_layer_norm.weight\": \"model-00002-of-00002.safetensors\"",
