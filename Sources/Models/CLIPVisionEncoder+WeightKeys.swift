@@ -67,8 +67,10 @@ enum CLIPLayerWeight: String, CLIPWeightTable {
     case kProj = "self_attn.k_proj", vProj = "self_attn.v_proj", qProj = "self_attn.q_proj", outProj = "self_attn.out_proj"
     case layerNorm1 = "layer_norm1", fc1 = "mlp.fc1", fc2 = "mlp.fc2", layerNorm2 = "layer_norm2"
 
-    func kind(_ c: CLIPVisionConfig) -> CLIPWeightKind {
-        let h = c.hiddenSize, i = c.intermediateSize
+    func kind(_ c: CLIPVisionConfig) -> CLIPWeightKind { kind(hidden: c.hiddenSize, intermediate: c.intermediateSize) }
+
+    /// The same layer in either tower (the text tower's layers are the vision tower's, with other widths).
+    func kind(hidden h: Int, intermediate i: Int) -> CLIPWeightKind {
         switch self {
         case .kProj, .vProj, .qProj, .outProj: return .linear(out: h, in: h)
         case .layerNorm1, .layerNorm2: return .layerNorm(h)

@@ -34,14 +34,28 @@ struct CLIPEncoderLayer: Sendable {
     let fc1: PackedLinear
     let fc2: PackedLinear
 
-    // x: [B, T, H]
-    func callAsFunction(_ x: Tensor, heads: Int, scale: Float, activation: CLIPActivation,
+    /// The layer under `scope` ("….encoder.layers.{i}.", vision or text tower), every Linear with its bias.
+    init(loader: StrictWeightLoader, scope: String, eps: Float) throws {
+        func linear(_ module: CLIPLayerWeight) throws -> PackedLinear { try loader.linear(scope + module.rawValue, bias: true) }
+        layerNorm1 = try loader.layerNorm(CLIPLayerWeight.layerNorm1, in: scope, eps: eps)
+        qProj = try linear(.qProj)
+        kProj = try linear(.kProj)
+        vProj = try linear(.vProj)
+        outProj = try linear(.outProj)
+        layerNorm2 = try loader.layerNorm(CLIPLayerWeight.layerNorm2, in: scope, eps: eps)
+        fc1 = try linear(.fc1)
+        fc2 = try linear(.fc2)
+    }
+
+    // x: [B, T, H]; scoreBias [1, T, T] when the tower masks attention (the text tower's causal mask).
+    func callAsFunction(_ x: Tensor, heads: Int, scale: Float, activation: CLIPActivation, scoreBias: Tensor? = nil,
                         _ backend: any Backend) -> Tensor {
         let h = layerNorm1(x, backend)
         let q = backend.linear(h, qProj)
         let k = backend.linear(h, kProj)
         let v = backend.linear(h, vProj)
-        let attended = backend.attention(q: q, k: k, v: v, heads: heads, scale: scale)
+        let attended = scoreBias.map { backend.attention(q: q, k: k, v: v, heads: heads, scale: scale, bias: $0) }
+            ?? backend.attention(q: q, k: k, v: v, heads: heads, scale: scale)
         var out = backend.add(x, backend.linear(attended, outProj))
         let m = backend.linear(layerNorm2(out, backend), fc1)           // [B, T, I]
         let activated: Tensor
@@ -91,13 +105,7 @@ public struct CLIPVisionEncoder: Sendable {
         positionEmbedding = try loader.tensor(CLIPModelWeight.positionEmbedding.rawValue + ".weight")
         preLayerNorm = try loader.layerNorm(CLIPModelWeight.preLayerNorm, eps: eps)
         layers = try (0..<config.numHiddenLayers).map { i in
-            let scope = CLIPLayerWeight.scope(i)
-            func linear(_ module: CLIPLayerWeight) throws -> PackedLinear { try loader.linear(module, in: scope, config: config) }
-            return CLIPEncoderLayer(
-                layerNorm1: try loader.layerNorm(CLIPLayerWeight.layerNorm1, in: scope, eps: eps),
-                qProj: try linear(.qProj), kProj: try linear(.kProj), vProj: try linear(.vProj), outProj: try linear(.outProj),
-                layerNorm2: try loader.layerNorm(CLIPLayerWeight.layerNorm2, in: scope, eps: eps),
-                fc1: try linear(.fc1), fc2: try linear(.fc2))
+            try CLIPEncoderLayer(loader: loader, scope: CLIPLayerWeight.scope(i), eps: eps)
         }
         postLayerNorm = try loader.layerNorm(CLIPModelWeight.postLayerNorm, eps: eps)
         visualProjection = try loader.linear(CLIPModelWeight.visualProjection, config: config)

@@ -1,4 +1,4 @@
-// The backend seam: every op the FLUX transformer and the CLIP vision tower need, on f32 tensors.
+// The backend seam: every op the FLUX transformer, the CLIP vision tower and the text encoders need, on f32 tensors.
 //
 // A backend computes each op in the canonical order of Docs/NUMERICS.md (rule 1 for products, rule 2 for other
 // sums, rule 4 for parallelism), so in `exact` mode every backend returns the same bits for the same inputs.
@@ -76,6 +76,12 @@ public protocol Backend: Sendable {
     /// p = softmax(s) over the full key row (as `softmax`); o_i = rule-1 sum over keys j ascending of p_j * v_j.
     /// Returns [..., Lq, H·d]. No online (flash) rescaling.
     func attention(q: Tensor, k: Tensor, v: Tensor, heads: Int, scale: Float) -> Tensor
+    /// Exact attention with an additive score bias (CLIP text's causal mask, T5's relative position bias). As
+    /// `attention`, except that each score gets one more rounding: s_j = ((rule-1 dot) * scale) + bias[h', i, j],
+    /// the product rounded, then one IEEE add; then p = softmax(s) (as `softmax`) and o_i as in `attention`.
+    /// bias is [H, Lq, Lk] (h' = h) or [1, Lq, Lk] (h' = 0), the same for every batch element. -inf is allowed:
+    /// exp gives exactly +0 for it (a row whose every score is -inf gives NaN, as torch's softmax does).
+    func attention(q: Tensor, k: Tensor, v: Tensor, heads: Int, scale: Float, bias: Tensor) -> Tensor
     /// RoPE with adjacent pairs (diffusers apply_rotary_emb, use_real_unbind_dim=-1) on x [..., S, H·d] with
     /// host tables cos, sin [S, d] (repeat-interleaved: entries 2m and 2m+1 belong to pair m), same for every head:
     /// y[2m] = x[2m]*cos[2m] - x[2m+1]*sin[2m]; y[2m+1] = x[2m+1]*cos[2m+1] + x[2m]*sin[2m+1]

@@ -1,14 +1,25 @@
 // Exact attention on the GEMM kernel. Per (batch, head): K_h is packed once as the right operand of Q·Kᵀ and
 // V_h as the right operand of P·V. Work items are (batch, head, block of query rows); each item computes its
-// scores by rule 1, multiplies by the scale, runs the reference softmax row by row over the full key row, then
-// P·V by rule 1 over keys ascending, into its own output elements. No online rescaling, no reductions split.
+// scores by rule 1, multiplies by the scale (and adds the bias, when there is one), runs the reference softmax
+// row by row over the full key row, then P·V by rule 1 over keys ascending, into its own output elements. No
+// online rescaling, no reductions split.
 
 extension CPUBackend {
     /// Query rows per work item (a multiple of the 6-row tile).
     static let attentionQueryBlock = 48
 
     public func attention(q: Tensor, k: Tensor, v: Tensor, heads: Int, scale: Float) -> Tensor {
+        attention(q: q, k: k, v: v, heads: heads, scale: scale, optionalBias: nil)
+    }
+
+    public func attention(q: Tensor, k: Tensor, v: Tensor, heads: Int, scale: Float, bias: Tensor) -> Tensor {
+        attention(q: q, k: k, v: v, heads: heads, scale: scale, optionalBias: bias)
+    }
+
+    /// Both attention ops; a bias [H or 1, Lq, Lk] is added to each scaled score (one add) before the softmax.
+    func attention(q: Tensor, k: Tensor, v: Tensor, heads: Int, scale: Float, optionalBias bias: Tensor?) -> Tensor {
         let dims = ShapeRules.attention(q: q, k: k, v: v, heads: heads)
+        let biasHeads = bias.map { ShapeRules.attentionBias($0, dims) } ?? 0
         let (lq, lk, width, d, batch) = (dims.queries, dims.keys, dims.width, dims.headDim, dims.batchCount)
         guard q.count > 0, d > 0 else { return Tensor(shape: q.shape, data: [Float](repeating: 0, count: q.count)) }
         var out = [Float](uninitializedCount: q.count)  // every (row, head) block is written by its work item
@@ -38,26 +49,34 @@ extension CPUBackend {
         let blocksPerHead = (lq + block - 1) / block
         let keyPanels = (lk + PackedLinear.panelWidth - 1) / PackedLinear.panelWidth
         let valuePanels = (d + PackedLinear.panelWidth - 1) / PackedLinear.panelWidth
+        let biasData = bias?.data ?? []
         q.data.withUnsafeBufferPointer { qData in
             out.withUnsafeMutableBufferPointer { oData in
-                let (qs, os) = (SendableConstPointer(qData.base), SendablePointer(oData.base))
-                Parallel.forRanges(pairs * blocksPerHead, threads: threads) { items in
-                    let scores = UnsafeMutablePointer<Float>.allocate(capacity: block * lk)
-                    defer { scores.deallocate() }
-                    for item in items {
-                        let pair = item / blocksPerHead, i0 = (item % blocksPerHead) * block
-                        let (b, h) = (pair / heads, pair % heads)
-                        let rows = min(block, lq - i0)
-                        let rowOffset = (b * lq + i0) * width + h * d
-                        ExactGEMM.serial(rows: 0..<rows, panels: 0..<keyPanels, n: lk, k: d, a: qs.pointer + rowOffset,
-                                         lda: width, b: kp.pointer + pair * kPanelSize, c: scores, ldc: lk, bias: nil)
-                        for r in 0..<rows {
-                            let row = scores + r * lk
-                            for j in 0..<lk { row[j] = row[j] * scale }
-                            Self.softmaxRow(row, row, lk)
+                biasData.withUnsafeBufferPointer { bData in
+                    let (qs, os) = (SendableConstPointer(qData.base), SendablePointer(oData.base))
+                    let bs = bias == nil ? nil : SendableConstPointer(bData.base)
+                    Parallel.forRanges(pairs * blocksPerHead, threads: threads) { items in
+                        let scores = UnsafeMutablePointer<Float>.allocate(capacity: block * lk)
+                        defer { scores.deallocate() }
+                        for item in items {
+                            let pair = item / blocksPerHead, i0 = (item % blocksPerHead) * block
+                            let (b, h) = (pair / heads, pair % heads)
+                            let rows = min(block, lq - i0)
+                            let rowOffset = (b * lq + i0) * width + h * d
+                            ExactGEMM.serial(rows: 0..<rows, panels: 0..<keyPanels, n: lk, k: d, a: qs.pointer + rowOffset,
+                                             lda: width, b: kp.pointer + pair * kPanelSize, c: scores, ldc: lk, bias: nil)
+                            for r in 0..<rows {
+                                let row = scores + r * lk
+                                for j in 0..<lk { row[j] = row[j] * scale }
+                                if let bs {
+                                    let biasRow = bs.pointer + ((biasHeads == 1 ? 0 : h) * lq + i0 + r) * lk
+                                    for j in 0..<lk { row[j] = row[j] + biasRow[j] }
+                                }
+                                Self.softmaxRow(row, row, lk)
+                            }
+                            ExactGEMM.serial(rows: 0..<rows, panels: 0..<valuePanels, n: d, k: lk, a: scores, lda: lk,
+                                             b: vp.pointer + pair * vPanelSize, c: os.pointer + rowOffset, ldc: width, bias: nil)
                         }
-                        ExactGEMM.serial(rows: 0..<rows, panels: 0..<valuePanels, n: d, k: lk, a: scores, lda: lk,
-                                         b: vp.pointer + pair * vPanelSize, c: os.pointer + rowOffset, ldc: width, bias: nil)
                     }
                 }
             }

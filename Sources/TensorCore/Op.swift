@@ -9,6 +9,7 @@ public enum Op: String, CaseIterable, Sendable {
     case gelu, quickGelu, silu
     case layerNorm, rmsNorm, softmax
     case attention, rope
+    case attentionWithBias
     case concat, slice, permute
     case patchEmbed
     case conv2d, groupNorm, upsampleNearest2x
@@ -26,6 +27,7 @@ public enum OpCall: Sendable {
     case rmsNorm(Tensor, weight: Tensor?, eps: Float)
     case softmax(Tensor)
     case attention(q: Tensor, k: Tensor, v: Tensor, heads: Int, scale: Float)
+    case attentionWithBias(q: Tensor, k: Tensor, v: Tensor, heads: Int, scale: Float, bias: Tensor)
     case rope(Tensor, cos: Tensor, sin: Tensor)
     case concat([Tensor], axis: Int)
     case slice(Tensor, axis: Int, range: Range<Int>)
@@ -55,6 +57,7 @@ public enum OpCall: Sendable {
         case .rmsNorm: return .rmsNorm
         case .softmax: return .softmax
         case .attention: return .attention
+        case .attentionWithBias: return .attentionWithBias
         case .rope: return .rope
         case .concat: return .concat
         case .slice: return .slice
@@ -87,6 +90,8 @@ public enum OpCall: Sendable {
         case .rmsNorm(let x, let w, let eps): return backend.rmsNorm(x, weight: w, eps: eps)
         case .softmax(let x): return backend.softmax(x)
         case .attention(let q, let k, let v, let heads, let scale): return backend.attention(q: q, k: k, v: v, heads: heads, scale: scale)
+        case .attentionWithBias(let q, let k, let v, let heads, let scale, let bias):
+            return backend.attention(q: q, k: k, v: v, heads: heads, scale: scale, bias: bias)
         case .rope(let x, let cos, let sin): return backend.rope(x, cos: cos, sin: sin)
         case .concat(let parts, let axis): return backend.concat(parts, axis: axis)
         case .slice(let x, let axis, let range): return backend.slice(x, axis: axis, range: range)
@@ -113,6 +118,7 @@ public enum OpCall: Sendable {
         case .layerNorm(let x, let w, let b, _): return [x.shape] + [w, b].compactMap { $0?.shape }
         case .rmsNorm(let x, let w, _): return [x.shape] + [w].compactMap { $0?.shape }
         case .attention(let q, let k, let v, _, _): return [q.shape, k.shape, v.shape]
+        case .attentionWithBias(let q, let k, let v, _, _, let bias): return [q.shape, k.shape, v.shape, bias.shape]
         case .rope(let x, let cos, let sin): return [x.shape, cos.shape, sin.shape]
         case .concat(let parts, _): return parts.map(\.shape)
         }
@@ -125,6 +131,7 @@ extension OpCall: CustomStringConvertible {
         var text = op.rawValue + " " + operandShapes.map { "\($0)" }.joined(separator: " ")
         switch self {
         case .attention(_, _, _, let heads, _): text += ", \(heads) heads"
+        case .attentionWithBias(_, _, _, let heads, _, _): text += ", \(heads) heads"
         case .concat(_, let axis): text += " axis \(axis)"
         case .slice(_, let axis, let range): text += " axis \(axis) \(range.lowerBound)..<\(range.upperBound)"
         case .permute(_, let order): text += " order \(order)"

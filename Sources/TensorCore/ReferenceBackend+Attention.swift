@@ -3,7 +3,17 @@ import Numerics
 
 extension ReferenceBackend {
     public func attention(q: Tensor, k: Tensor, v: Tensor, heads: Int, scale: Float) -> Tensor {
+        attention(q: q, k: k, v: v, heads: heads, scale: scale, optionalBias: nil)
+    }
+
+    public func attention(q: Tensor, k: Tensor, v: Tensor, heads: Int, scale: Float, bias: Tensor) -> Tensor {
+        attention(q: q, k: k, v: v, heads: heads, scale: scale, optionalBias: bias)
+    }
+
+    /// Both attention ops: without a bias each score is the scaled dot, with one the scaled dot + bias (one add).
+    func attention(q: Tensor, k: Tensor, v: Tensor, heads: Int, scale: Float, optionalBias bias: Tensor?) -> Tensor {
         let dims = ShapeRules.attention(q: q, k: k, v: v, heads: heads)
+        let biasHeads = bias.map { ShapeRules.attentionBias($0, dims) } ?? 0
         let (lq, lk, width, d, batch) = (dims.queries, dims.keys, dims.width, dims.headDim, dims.batchCount)
         var out = [Float](repeating: 0, count: q.count)
         for b in 0..<batch {
@@ -17,6 +27,7 @@ extension ReferenceBackend {
                             acc = acc.addingProduct(q.data[qBase + i * width + h * d + c], k.data[kvBase + j * width + h * d + c])
                         }
                         s[j] = acc * scale
+                        if let bias { s[j] = s[j] + bias.data[((biasHeads == 1 ? 0 : h) * lq + i) * lk + j] }
                     }
                     let p = Self.softmaxRow(s)
                     for c in 0..<d {

@@ -3,9 +3,9 @@ import COpenBLAS
 import Foundation
 
 struct Options {
-    static let allSections = ["mini", "gemm", "attention", "full", "vae"]
+    static let allSections = ["mini", "gemm", "attention", "t5", "full", "vae"]
     /// `vae` (one FLUX.1 VAE decode, minutes at 1024²) runs only when asked for with --only.
-    static let defaultSections = ["mini", "gemm", "attention", "full"]
+    static let defaultSections = ["mini", "gemm", "attention", "t5", "full"]
     var out = "bench-results/bench.md"
     var reps = 5
     var full = false

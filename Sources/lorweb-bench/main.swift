@@ -31,6 +31,7 @@ do {
     if options.sections.contains("mini") { sections.append(try miniSection(options, torch: torch)) }
     if options.sections.contains("gemm") { sections.append(gemmSection(options)) }
     if options.sections.contains("attention") { sections.append(attentionSection(options)) }
+    if options.sections.contains("t5") { sections.append(try t5LayerSection(options, threads: fullThreads.max()!, reps: fullReps)) }
     if options.sections.contains("full") {
         sections.append(try fullWidthSection(options, threads: fullThreads, reps: fullReps, torch: torch))
     }

@@ -97,6 +97,9 @@ private struct AlteredReference: Backend {
         return base.softmax(x)
     }
     func attention(q: Tensor, k: Tensor, v: Tensor, heads: Int, scale: Float) -> Tensor { base.attention(q: q, k: k, v: v, heads: heads, scale: scale) }
+    func attention(q: Tensor, k: Tensor, v: Tensor, heads: Int, scale: Float, bias: Tensor) -> Tensor {
+        base.attention(q: q, k: k, v: v, heads: heads, scale: scale, bias: bias)
+    }
     func rope(_ x: Tensor, cos: Tensor, sin: Tensor) -> Tensor { base.rope(x, cos: cos, sin: sin) }
     func concat(_ tensors: [Tensor], axis: Int) -> Tensor { base.concat(tensors, axis: axis) }
     func slice(_ x: Tensor, axis: Int, range: Range<Int>) -> Tensor { base.slice(x, axis: axis, range: range) }

@@ -25,6 +25,8 @@ final class ConformanceTests: XCTestCase {
     func testLayout() throws { try runGroup(.layout) }
     func testConvolution() throws { try runGroup(.convolution) }
 
+    func testAttentionBias() throws { try runGroup(.attentionBias) }
+
     /// Above rank 8 the copy and broadcast kernels stop: exactly those calls are reported as unsupported (the
     /// backend runs them on its host), and none of them is counted as compared.
     func testHighRankCallsAreReportedUnsupported() throws {

@@ -8,6 +8,9 @@ public enum ConformanceGroup: String, CaseIterable, Sendable {
     case highRank
     /// conv2d, groupNorm and upsampleNearest2x: the VAE's image ops.
     case convolution
+
+    /// Attention with a score bias: per-head and shared biases, a causal mask of -inf, scale 1 (T5).
+    case attentionBias
 }
 
 /// One call of the suite, with a note on what it is for.
@@ -32,6 +35,8 @@ extension Conformance {
         case .layout: cases.layout()
         case .highRank: cases.highRank()
         case .convolution: cases.convolution()
+
+        case .attentionBias: cases.attentionBias()
         }
         return cases.cases
     }
@@ -152,5 +157,21 @@ struct CaseBuilder {
         let a = r.tensorWithSpecials(full), b = r.tensorWithSpecials(full.indices.map { $0 % 2 == 0 ? 2 : 1 })
         add(.add(a, b), "9 unmerged dimensions")
         add(.mul(b, a), "9 unmerged dimensions")
+    }
+
+    mutating func attentionBias() {
+        for trial in 0..<4 {
+            let heads = r.int(1...3), d = r.int(1...9), lq = r.int(1...17), lk = trial == 1 ? lq : r.int(1...19)
+            let lead = trial == 2 ? [2] : []
+            let q = r.tensor(lead + [lq, heads * d]), k = r.tensor(lead + [lk, heads * d]), v = r.tensor(lead + [lk, heads * d])
+            let shared = trial % 2 == 1
+            var bias = r.tensor([shared ? 1 : heads, lq, lk], scale: 4)
+            if trial == 1 {   // causal: key j > query i masked with -inf (every row keeps its diagonal)
+                bias = Tensor(shape: bias.shape) { index in index % lk > (index / lk) % lq ? -.infinity : bias.data[index] }
+            }
+            let scale: Float = trial == 3 ? 1 : 1 / Float(d).squareRoot()
+            add(.attentionWithBias(q: q, k: k, v: v, heads: heads, scale: scale, bias: bias),
+                (shared ? "shared bias" : "per-head bias") + (trial == 1 ? ", causal -inf" : "") + (scale == 1 ? ", scale 1" : ""))
+        }
     }
 }
