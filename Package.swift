@@ -72,7 +72,7 @@ let package = Package(
         // 4. FluxTransformer, LoRA basis, CLIP vision encoder.
         .target(name: "Models", dependencies: ["TensorCore", "Formats", "Numerics"], swiftSettings: cpuFlags),
         // 5. The analogy pipeline: grid, query, coefficients, scheduler, sampling loop.
-        .target(name: "Pipeline", dependencies: ["Models", "Formats", "TensorCore", "Numerics", "InstalledBackends"],
+        .target(name: "Pipeline", dependencies: ["Models", "Tokenizers", "Formats", "TensorCore", "Numerics", "InstalledBackends"],
                 resources: [.copy("Resources/mini")], swiftSettings: cpuFlags),
         // 6. The recipe language: lexer, parser, checker, evaluator, steps, cache, provenance.
         .target(name: "RecipeEngine", dependencies: ["Pipeline", "Figures", "Formats", "Analogies", "TensorCore", "Numerics"],

@@ -158,6 +158,9 @@ public final class LoadedModel: @unchecked Sendable {
     }
 
     var codec: PixelSpaceCodec { PixelSpaceCodec(patch: config.patch) }
+
+    /// The query modes a model can encode (`load model … query-mode:`).
+    public static var queryModeNames: [String] { QueryMode.allCases.map(\.rawValue) }
 }
 
 /// A LoRA basis (official LoRWeB checkpoint format) bound to a model.

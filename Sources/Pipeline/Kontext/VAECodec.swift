@@ -1,7 +1,7 @@
 // Images ↔ tokens through the FLUX VAE, as FluxKontextPipeline does it (Docs/FLUX.md §2.3-2.4, §2.7):
 //   encode: u8 → [-1, 1] (VaeImageProcessor) → posterior mode (mean) → (z − shift) · scale → 2×2 pack
 //   decode: unpack → z / scale + shift → VAE decode → (x·0.5 + 0.5).clamp(0, 1) → round(·255)
-// Each scalar operation is one f32 rounding, in the pipeline's order (sub then mul; div then add).
+// The scalings are AutoencoderKL's (pipelineLatents, decoderInput): one f32 rounding each, in the pipeline's order.
 import Formats
 import Models
 import TensorCore
@@ -19,8 +19,6 @@ public struct VAECodec: LatentCodec {
     public var tokenChannels: Int { packing.tokenChannels }
     /// Pixels per token side: the VAE's factor times the 2×2 pack (16 for FLUX).
     public var stride: Int { vae.scaleFactor * 2 }
-    var scaling: Float { Float(vae.config.scalingFactor) }
-    var shift: Float { Float(vae.config.shiftFactor) }
 
     public func encode(_ image: RGBImage) throws -> Tensor {
         guard image.width % stride == 0, image.height % stride == 0 else {
@@ -32,7 +30,7 @@ public struct VAECodec: LatentCodec {
             for c in 0..<3 { planes[c * plane + i] = PixelConversion.signedFloat(image.pixels[3 * i + c]) }
         }
         let mean = try vae.encode(Tensor(shape: [1, 3, image.height, image.width], data: planes), backend: backend)
-        let latents = backend.mul(backend.sub(mean, scalar: shift), scalar: scaling)
+        let latents = vae.pipelineLatents(fromMean: mean, backend: backend)
         return packing.pack(latents.reshaped(Array(latents.shape.dropFirst())))
     }
 
@@ -41,7 +39,7 @@ public struct VAECodec: LatentCodec {
             throw PipelineError.invalid("tokens \(tokens.shape) do not form a \(rows)×\(cols) grid of \(tokenChannels)-channel tokens")
         }
         let planes = packing.unpack(tokens, rows: rows, cols: cols)
-        let latents = backend.add(backend.div(planes, scalar: scaling), scalar: shift)
+        let latents = vae.decoderInput(fromPipelineLatents: planes, backend: backend)
         let decoded = try vae.decode(latents.reshaped([1] + latents.shape), backend: backend)
         let height = decoded.shape[2], width = decoded.shape[3], plane = width * height
         var image = RGBImage(width: width, height: height)

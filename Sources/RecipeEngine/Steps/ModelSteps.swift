@@ -17,7 +17,7 @@ enum ModelSteps {
             StepParameter("image-encoder", .string, positional: false, default: .nothing, role: .weightsReference,
                           doc: "flux-kontext: LoRWeB's query encoder, a CLIPVisionModelWithProjection folder (clip-vit-large-patch14)"),
             StepParameter("query-mode", .string, positional: false, default: .nothing,
-                          choices: QueryMode.allCases.map(\.rawValue),
+                          choices: LoadedModel.queryModeNames,
                           doc: "flux-kontext: how e(a), e(a'), e(b) form the query (default \"cat-aa'b\", the release)"),
         ],
         result: .model,
