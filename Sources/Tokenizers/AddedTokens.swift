@@ -23,7 +23,7 @@ struct AddedTokenMatcher: Sendable {
     /// Candidate tokens by their first scalar, longest first (leftmost-longest needs only the first hit).
     private let byFirst: [Unicode.Scalar: [(scalars: [Unicode.Scalar], token: AddedToken)]]
 
-    /// `contents` are the strings to look for (for normalized tokens: their normalized form).
+    /// `match`: the string to look for (for a normalized token, its content as the normalizer writes it).
     init(_ tokens: [(match: String, token: AddedToken)]) {
         var table: [Unicode.Scalar: [(scalars: [Unicode.Scalar], token: AddedToken)]] = [:]
         for (match, token) in tokens {

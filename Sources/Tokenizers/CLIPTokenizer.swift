@@ -6,6 +6,8 @@
 import Formats
 
 public struct CLIPTokenizer: Sendable {
+    /// <|startoftext|> (49406), <|endoftext|> (49407) and the padding id (FLUX: <|endoftext|>), as the
+    /// configs name them.
     public let bosID: Int32
     public let eosID: Int32
     public let padID: Int32

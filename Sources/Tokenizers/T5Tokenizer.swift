@@ -7,8 +7,11 @@
 import Formats
 
 public struct T5Tokenizer: Sendable {
+    /// The last id the post-processor appends (T5: </s> = 1); nil when it appends none.
     public let eosID: Int32?
+    /// The padding id (tokenizer_config.json's pad_token, else special_tokens_map.json's, else "<pad>").
     public let padID: Int32
+    /// The model's unk_id.
     public let unkID: Int32
     /// Ids the tokenizer can produce (the model's vocabulary plus added tokens beyond it).
     public let vocabularySize: Int
@@ -36,13 +39,14 @@ public struct T5Tokenizer: Sendable {
 
         var added: [AddedToken] = []
         var byName: [String: Int32] = [:]
-        for (k, entry) in (json["added_tokens"]?.arrayValue ?? []).enumerated() {
+        let addedList = json["added_tokens"] == nil || json["added_tokens"] == .null ? [] : try reader.array(json["added_tokens"], "added_tokens")
+        for (k, entry) in addedList.enumerated() {
             let id = try reader.int(entry["id"], "added_tokens[\(k)].id")
             let token = try AddedToken.parse(entry, id: id, reader: reader, what: "added_tokens[\(k)]")
             if let held = model.id(of: token.content), held != token.id {
                 throw reader.fail("added token \"\(FormatError.short(token.content))\" has id \(token.id), but model.vocab gives it \(held)")
             }
-            if Int(token.id) < model.count, model.pieces[Int(token.id)] != token.content {
+            if Int(token.id) < model.count, !model.pieces[Int(token.id)].utf8.elementsEqual(token.content.utf8) {
                 throw reader.fail("added token \"\(FormatError.short(token.content))\" has id \(token.id), which model.vocab gives to \"\(FormatError.short(model.pieces[Int(token.id)]))\"")
             }
             added.append(token)

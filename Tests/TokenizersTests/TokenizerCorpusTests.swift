@@ -40,6 +40,22 @@ final class TokenizerCorpusTests: XCTestCase {
         try check("t5_bytefallback") { tok.encode($0, maxLength: $1) }
     }
 
+    /// Metaspace's other prepend schemes: the same file with the scheme edited (the generator made the same edit).
+    func testT5PrependSchemesFirstAndNever() throws {
+        for scheme in ["first", "never"] {
+            let dir = try TokenizerFixtures.scratchCopy(of: "t5_tokenizer", files: ["tokenizer.json", "tokenizer_config.json"])
+            defer { try? FileManager.default.removeItem(atPath: dir) }
+            let path = dir + "/tokenizer.json"
+            let text = try String(contentsOfFile: path, encoding: .utf8)
+            let edited = text.replacingOccurrences(of: "\"prepend_scheme\": \"always\",\n        \"split\"",
+                                                   with: "\"prepend_scheme\": \"\(scheme)\",\n        \"split\"")
+            XCTAssertNotEqual(edited, text)
+            try edited.write(toFile: path, atomically: true, encoding: .utf8)
+            let tok = try T5Tokenizer(folder: dir)
+            try check("t5_prepend_" + scheme) { tok.encode($0, maxLength: $1) }
+        }
+    }
+
     /// Compares every prompt; reports "N/N identical" and the time of the whole corpus (second pass: cache warm).
     private func check(_ name: String, _ encode: (String, Int) -> TokenizedText) throws {
         let c = TokenizerFixtures.corpus

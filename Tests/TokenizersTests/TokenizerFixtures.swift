@@ -29,7 +29,7 @@ enum TokenizerFixtures {
         let json = try! JSONParser.parse([UInt8](data))
         let prompts = json["prompts"]!.arrayValue!.map { $0.stringValue! }
         var expected: [String: Expected] = [:]
-        for name in ["clip", "t5", "t5_short", "t5_bytefallback"] {
+        for name in ["clip", "t5", "t5_short", "t5_bytefallback", "t5_prepend_first", "t5_prepend_never"] {
             let e = json[name]!
             expected[name] = Expected(
                 maxLength: Int(e["max_length"]!.intValue!), padID: Int32(e["pad_id"]!.intValue!),
