@@ -72,11 +72,11 @@ public struct TorchCUDAGenerator: Sendable {
                                                         UInt32(truncatingIfNeeded: t), 0), key: key)
                 let (n0, n1) = Self.boxMuller(r[0], r[1])
                 let (n2, n3) = Self.boxMuller(r[2], r[3])
-                for (i, value) in [n0, n1, n2, n3].enumerated() {
+                let normals = SIMD4(n0, n1, n2, n3)
+                for i in 0..<unroll {
                     let element = t + (unroll * j + i) * threads
-                    if element < count {
-                        out[element] = output == .bf16 ? DTypeConversion.float(bf16Bits: DTypeConversion.bf16Bits(value)) : value
-                    }
+                    guard element < count else { break }    // later normals of the round land further out
+                    out[element] = output == .bf16 ? DTypeConversion.float(bf16Bits: DTypeConversion.bf16Bits(normals[i])) : normals[i]
                 }
             }
         }

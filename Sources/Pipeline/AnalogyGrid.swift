@@ -6,12 +6,7 @@ public enum AnalogyGrid {
     /// bicubic filter. (The reference keeps a's size and resizes a', b to it; `mini` fixes the cell size,
     /// so a is resized too when it differs.)
     public static func build(a: RGBImage, aPrime: RGBImage, b: RGBImage, cell: Int) -> RGBImage {
-        let cells = [a, aPrime, b, b].map { fit($0, cell: cell) }
-        var grid = RGBImage(width: 2 * cell, height: 2 * cell)
-        for (index, image) in cells.enumerated() {
-            paste(image, into: &grid, x: (index % 2) * cell, y: (index / 2) * cell)
-        }
-        return grid
+        compose([a, aPrime, b, b].map { fit($0, cell: cell) }, width: cell, height: cell)
     }
 
     /// The reference grid (LoRWeB inference.py): a keeps its size w×h; a' and b are resized to it with Pillow's
@@ -21,6 +16,11 @@ public enum AnalogyGrid {
         let cells = [a, aPrime, b, b].map {
             $0.width == w && $0.height == h ? $0 : ImageResize.resize($0, width: w, height: h, filter: .bicubic)
         }
+        return compose(cells, width: w, height: h)
+    }
+
+    /// Four w×h cells as [[0, 1], [2, 3]] on a 2w×2h canvas.
+    static func compose(_ cells: [RGBImage], width w: Int, height h: Int) -> RGBImage {
         var grid = RGBImage(width: 2 * w, height: 2 * h)
         for (index, image) in cells.enumerated() {
             paste(image, into: &grid, x: (index % 2) * w, y: (index / 2) * h)

@@ -28,25 +28,14 @@ public struct PixelSpaceCodec: LatentCodec {
         guard image.width % patch == 0, image.height % patch == 0 else {
             throw PipelineError.invalid("image \(image.width)×\(image.height) is not a multiple of the \(patch)-pixel patch")
         }
-        var planes = [Float](repeating: 0, count: 3 * image.width * image.height)
-        let plane = image.width * image.height
-        for i in 0..<plane {
-            for c in 0..<3 { planes[c * plane + i] = PixelConversion.signedFloat(image.pixels[3 * i + c]) }
-        }
-        return pack(Tensor(shape: [3, image.height, image.width], data: planes))
+        return pack(Tensor(shape: [3, image.height, image.width], data: PixelPlanes.signed(image)))
     }
 
     public func decode(_ tokens: Tensor, rows: Int, cols: Int) throws -> RGBImage {
         guard tokens.shape == [rows * cols, tokenChannels] else {
             throw PipelineError.invalid("tokens \(tokens.shape) do not form a \(rows)×\(cols) grid of \(tokenChannels)-channel tokens")
         }
-        let planes = unpack(tokens, rows: rows, cols: cols)
-        var image = RGBImage(width: cols * patch, height: rows * patch)
-        let plane = image.width * image.height
-        for i in 0..<plane {
-            for c in 0..<3 { image.pixels[3 * i + c] = PixelConversion.u8(signed: planes.data[c * plane + i]) }
-        }
-        return image
+        return PixelPlanes.image(width: cols * patch, height: rows * patch, signed: unpack(tokens, rows: rows, cols: cols).data)
     }
 
     /// [3, H, W] planes → tokens [(H/p)·(W/p), 3·p²] (FLUX's pack with p instead of 2).
@@ -59,6 +48,27 @@ public struct PixelSpaceCodec: LatentCodec {
     public func unpack(_ tokens: Tensor, rows: Int, cols: Int) -> Tensor { packing.unpack(tokens, rows: rows, cols: cols) }
 
     var packing: PatchPacking { PatchPacking(channels: 3, patch: patch) }
+}
+
+/// RGB pixels ↔ [-1, 1] planes [3, H, W] by the project's one conversion rule (PixelConversion), for both codecs.
+enum PixelPlanes {
+    static func signed(_ image: RGBImage) -> [Float] {
+        let plane = image.width * image.height
+        var planes = [Float](repeating: 0, count: 3 * plane)
+        for i in 0..<plane {
+            for c in 0..<3 { planes[c * plane + i] = PixelConversion.signedFloat(image.pixels[3 * i + c]) }
+        }
+        return planes
+    }
+
+    static func image(width: Int, height: Int, signed planes: [Float]) -> RGBImage {
+        var image = RGBImage(width: width, height: height)
+        let plane = width * height
+        for i in 0..<plane {
+            for c in 0..<3 { image.pixels[3 * i + c] = PixelConversion.u8(signed: planes[c * plane + i]) }
+        }
+        return image
+    }
 }
 
 /// FLUX's token packing for any channel count C and patch p (Docs/FLUX.md §2.3; p = 2 for latents):

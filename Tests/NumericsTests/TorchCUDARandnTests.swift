@@ -37,11 +37,6 @@ final class TorchCUDARandnTests: XCTestCase {
         // With enough threads every element is the first normal of its own thread: the first 256 agree.
         XCTAssertEqual(Array(values[0..<256]), Array(uncapped[0..<256]))
         XCTAssertNotEqual(Array(values[256..<512]), Array(uncapped[256..<512]), "the grid cap moves later elements")
-        // cos² + sin² of one pair: (e_t)² + (e_{t+256})² = s² = −2 log u for the block's x, for every thread.
-        for t in [0, 17, 255] {
-            let s2 = values[t] * values[t] + values[t + 256] * values[t + 256]
-            XCTAssertGreaterThan(s2, 0)
-        }
     }
 
     func testBF16IsTheRoundedFloatAndOffsetsChain() {

@@ -50,12 +50,7 @@ public struct KontextFolder: Sendable {
     /// Reads model_index.json: the pipeline class must be one of `pipelineClasses` and every component this
     /// family needs must be present with an accepted class and an existing folder. All problems at once.
     public func validate() throws {
-        let bytes: [UInt8]
-        do { bytes = [UInt8](try Data(contentsOf: URL(fileURLWithPath: modelIndex))) } catch {
-            throw FormatError(path: modelIndex, "cannot read: " + (SystemErrorText.cause(of: error) ?? "\(error)"))
-        }
-        let index: JSONValue
-        do { index = try JSONParser.parse(bytes) } catch { throw FormatError(path: modelIndex, "\(error)") }
+        let index = try JSONFile.read(modelIndex)
         guard let pipelineClass = index["_class_name"]?.stringValue else {
             throw FormatError(path: modelIndex, "no \"_class_name\": not a diffusers pipeline index")
         }

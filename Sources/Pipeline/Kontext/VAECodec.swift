@@ -24,12 +24,7 @@ public struct VAECodec: LatentCodec {
         guard image.width % stride == 0, image.height % stride == 0 else {
             throw PipelineError.invalid("image \(image.width)×\(image.height) is not a multiple of the VAE's \(stride)-pixel token")
         }
-        let plane = image.width * image.height
-        var planes = [Float](repeating: 0, count: 3 * plane)
-        for i in 0..<plane {
-            for c in 0..<3 { planes[c * plane + i] = PixelConversion.signedFloat(image.pixels[3 * i + c]) }
-        }
-        let mean = try vae.encode(Tensor(shape: [1, 3, image.height, image.width], data: planes), backend: backend)
+        let mean = try vae.encode(Tensor(shape: [1, 3, image.height, image.width], data: PixelPlanes.signed(image)), backend: backend)
         let latents = vae.pipelineLatents(fromMean: mean, backend: backend)
         return packing.pack(latents.reshaped(Array(latents.shape.dropFirst())))
     }
@@ -41,11 +36,6 @@ public struct VAECodec: LatentCodec {
         let planes = packing.unpack(tokens, rows: rows, cols: cols)
         let latents = vae.decoderInput(fromPipelineLatents: planes, backend: backend)
         let decoded = try vae.decode(latents.reshaped([1] + latents.shape), backend: backend)
-        let height = decoded.shape[2], width = decoded.shape[3], plane = width * height
-        var image = RGBImage(width: width, height: height)
-        for i in 0..<plane {
-            for c in 0..<3 { image.pixels[3 * i + c] = PixelConversion.u8(signed: decoded.data[c * plane + i]) }
-        }
-        return image
+        return PixelPlanes.image(width: decoded.shape[3], height: decoded.shape[2], signed: decoded.data)
     }
 }

@@ -15,7 +15,7 @@ public enum FolderInspector {
         }
         let index = (folder as NSString).appendingPathComponent("model_index.json")
         if fm.fileExists(atPath: index) {
-            let json = try readJSON(index)
+            let json = try JSONFile.read(index)
             let pipeline = json["_class_name"]?.stringValue ?? "?"
             var lines = ["\(folder): diffusers \(pipeline)"
                 + (KontextFolder.pipelineClasses.contains(pipeline) ? " (the flux-kontext family: load model \"FOLDER\" image-encoder: \"CLIP-FOLDER\")" : "")]
@@ -29,7 +29,7 @@ public enum FolderInspector {
         let config = (folder as NSString).appendingPathComponent("config.json")
         var className = "no config.json"
         if fm.fileExists(atPath: config) {
-            let json = try readJSON(config)
+            let json = try JSONFile.read(config)
             className = json["_class_name"]?.stringValue ?? json["architectures"]?.arrayValue?.first?.stringValue
                 ?? json["model_type"]?.stringValue ?? "config.json without a class name"
         } else if fm.fileExists(atPath: (folder as NSString).appendingPathComponent("lorweb_model.json")) {
@@ -59,12 +59,6 @@ public enum FolderInspector {
                 + (shards > 1 ? ", \(shards) shards" : "") + (unreadable > 0 ? ", \(unreadable) non-float tensors" : "")
         } catch {
             return "unreadable weights: \(error)"
-        }
-    }
-
-    static func readJSON(_ path: String) throws -> JSONValue {
-        do { return try JSONParser.parse([UInt8](try Data(contentsOf: URL(fileURLWithPath: path)))) } catch {
-            throw FormatError(path: path, "not readable JSON: \(error)")
         }
     }
 
