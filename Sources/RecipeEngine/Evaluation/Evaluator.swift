@@ -27,6 +27,8 @@ public final class Evaluator {
     /// Counters for the front end ("3 cached, 2 computed").
     public private(set) var cacheHits = 0
     public private(set) var stepsRun = 0
+    /// In a `--shard` run: the costly elements this shard owns ("samples[3]"), computed or found in the cache.
+    public private(set) var ownedElements: [String] = []
 
     public init(program: CheckedProgram, options: RunOptions, library: StepLibrary = .standard,
                 recipeName: String) {
@@ -52,9 +54,27 @@ public final class Evaluator {
         }
     }
 
-    /// Runs every output line (save, show, assert, ...) in source order.
+    /// Runs every output line (save, show, assert, ...) in source order. A shard runs none: it computes
+    /// what they need (its share of it) and leaves the outputs to the merge.
     public func runOutputs() throws {
-        for index in program.effects { try runStatement(at: index) }
+        for index in program.effects {
+            if case .shard = options.mode { try prepareStatement(at: index) } else { try runStatement(at: index) }
+        }
+    }
+
+    /// Evaluates what a bare statement needs without running it (a shard's pass over the output lines).
+    private func prepareStatement(at index: Int) throws {
+        switch program.statements[index] {
+        case .run(let call):
+            guard let resolved = program.calls[index] else { throw failure("'\(call.name)' was not checked", at: call.span) }
+            for parameter in resolved.step.parameters {
+                if let expr = resolved.arguments[parameter.name] { _ = try evaluate(expr) }
+            }
+        case .expression(let e):
+            _ = try evaluate(e)
+        default:
+            break
+        }
     }
 
     /// Runs one bare statement.
@@ -224,6 +244,10 @@ public final class Evaluator {
         let step = resolved.step
         let span = resolved.call.span
         if options.isInterrupted() { throw RecipeFailure(Diagnostic("interrupted", at: span, category: .interrupted)) }
+        // A shard cannot run a step on another shard's element: the step's result is pending too.
+        if case .shard = options.mode, values.values.contains(where: \.containsPending) {
+            return Evaluated(value: .pending, lineage: lineage)
+        }
         for parameter in step.parameters {
             guard let v = values[parameter.name], !(v.isNothing && parameter.isOptional) else { continue }
             if !parameter.type.accepts(value: v) {
@@ -262,16 +286,28 @@ public final class Evaluator {
             let key = CacheKey.make(step: step, arguments: values, inputDigests: inputDigests,
                                     seed: step.usesRandomness ? seed : nil, stream: step.usesRandomness ? stream : nil)
             cacheKey = key
-            switch cache.lookup(key) {
-            case .hit(let value):
+            let element = mapped.isEmpty ? bindingName : "\(bindingName)[\(index)]"
+            if case .shard(let shard) = options.mode, shard.owns(element: index) { ownedElements.append(element) }
+            let found = cache.lookup(key)
+            if case .hit(let value) = found {
                 cacheHits += 1
                 lineage.noteWeights(in: value)
                 return Evaluated(value: value, lineage: lineage, bytes: try charge(value, at: span))
-            case .damaged(let reason):
-                options.output("note: cache entry for '\(bindingName)' was damaged (\(reason)); recomputing")
-            case .miss:
-                break
             }
+            var damage: String?
+            if case .damaged(let reason) = found { damage = reason }
+            switch options.mode {
+            case .whole:
+                break
+            case .shard(let shard):
+                // Another shard's element: left to it (the merge reads it from the cache).
+                if !shard.owns(element: index) { return Evaluated(value: .pending, lineage: lineage) }
+            case .merge(let shards, let fillMissing):
+                if !fillMissing { throw missingElement(element, index: index, damage: damage, shards: shards, at: span) }
+                options.notes("note: computing '\(element)' here (--fill-missing): its cache entry was \(damage.map { "damaged (\($0))" } ?? "missing")")
+                damage = nil
+            }
+            if let damage { options.output("note: cache entry for '\(bindingName)' was damaged (\(damage)); recomputing") }
         }
         let context = StepContext(seed: seed, stream: stream, streamName: bindingName, broadcastIndex: index,
                                   options: options, baseDirectory: resolved.call.token.file.directory,
@@ -293,6 +329,20 @@ public final class Evaluator {
             }
         }
         return Evaluated(value: result, lineage: resultLineage, bytes: bytes)
+    }
+
+    /// The merge found a costly element missing (or damaged) in the cache: name it and the shard that owns it.
+    private func missingElement(_ element: String, index: Int, damage: String?, shards: Int?, at span: SourceSpan) -> RecipeFailure {
+        let state = damage.map { "is damaged in the cache (\($0))" } ?? "is missing from the cache"
+        var message = "cannot merge: the result of '\(element)' \(state)"
+        if let shards {
+            let owner = ShardSpec.owner(ofElement: index, count: shards)
+            message += "; it is shard \(owner)/\(shards)'s: rerun `lorweb run \(provenance.recipeName) --shard \(owner)/\(shards)`"
+                + " (it recomputes only what is missing or damaged), or merge with --fill-missing to compute it here"
+        } else {
+            message += "; rerun its shard, or merge with --fill-missing to compute it here"
+        }
+        return RecipeFailure(Diagnostic(message, at: span, category: .missingInput))
     }
 
     private func hashFile(_ path: String, at span: SourceSpan) throws -> String {
