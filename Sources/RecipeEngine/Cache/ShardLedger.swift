@@ -14,7 +14,9 @@ public struct ShardRecord: Codable, Equatable, Sendable {
     public var recipe: String
     /// The costly elements this shard owns ("samples[3]"), each now in the cache.
     public var elements: [String]
+    /// Of those, computed by this run (the rest were in the cache already).
     public var computed: Int
+    /// Cache hits of the run (its own elements and the other shards' it could use).
     public var cached: Int
 }
 

@@ -27,6 +27,8 @@ public final class Evaluator {
     /// Counters for the front end ("3 cached, 2 computed").
     public private(set) var cacheHits = 0
     public private(set) var stepsRun = 0
+    /// How many of `stepsRun` were costly (cacheable) elements: what a rerun or a merge should not repeat.
+    public private(set) var costlyRun = 0
     /// In a `--shard` run: the costly elements this shard owns ("samples[3]"), computed or found in the cache.
     public private(set) var ownedElements: [String] = []
 
@@ -320,6 +322,7 @@ public final class Evaluator {
             throw translate(error, resolved: resolved)
         }
         stepsRun += 1
+        if step.cacheable { costlyRun += 1 }
         let bytes = try charge(result, at: span)
         var resultLineage = context.lineage
         resultLineage.noteWeights(in: result)

@@ -14,10 +14,11 @@ extension Recipe {
         try evaluator.runOutputs()
         let ledger = ShardLedger(cacheDirectory: cache.directory, program: recipe.program)
         try ledger.write(ShardRecord(run: ledger.run, shard: shard.index, shards: shard.count, recipe: recipe.name,
-                                     elements: evaluator.ownedElements, computed: evaluator.stepsRun,
+                                     elements: evaluator.ownedElements, computed: evaluator.costlyRun,
                                      cached: evaluator.cacheHits))
-        options.notes("shard \(shard): \(evaluator.ownedElements.count) costly elements in the cache; recorded in \(ledger.path(of: shard))")
-        return RunSummary(stepsRun: evaluator.stepsRun, cacheHits: evaluator.cacheHits)
+        options.notes("shard \(shard): its \(evaluator.ownedElements.count) costly elements are in the cache "
+                      + "(\(evaluator.costlyRun) computed now); recorded in \(ledger.path(of: shard))")
+        return RunSummary(stepsRun: evaluator.stepsRun, cacheHits: evaluator.cacheHits, costlyRun: evaluator.costlyRun)
     }
 
     /// Finishes a sharded run: every output line, with every costly element read from the cache. A shard
