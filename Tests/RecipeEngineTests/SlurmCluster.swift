@@ -14,7 +14,7 @@ final class SlurmCluster {
     var conf: String { root + "/slurm.conf" }
     /// For every Slurm client the test runs (sbatch, scontrol; `lorweb slurm --submit`).
     var environment: [String: String] { ["SLURM_CONF": conf] }
-    private var socket: String { root + "/munge/munge.socket" }
+    private var mungeSocket: String { root + "/munge/munge.socket" }
     private var pidFiles: [String] { ["slurmd", "slurmctld", "munged"].map { root + "/\($0).pid" } }
 
     /// The daemons the packages install (sbin is often not on a test's PATH).
@@ -61,7 +61,7 @@ final class SlurmCluster {
             SlurmctldPort=\(ports[0])
             SlurmdPort=\(ports[1])
             AuthType=auth/munge
-            AuthInfo=socket=\(socket)
+            AuthInfo=socket=\(mungeSocket)
             CredType=cred/munge
             StateSaveLocation=\(root)/state
             SlurmdSpoolDir=\(root)/spool
@@ -86,7 +86,7 @@ final class SlurmCluster {
             """.write(toFile: conf, atomically: true, encoding: .utf8)
 
         // Each daemon forks into the background once it is ready (munged: its socket exists).
-        try daemon(tools["munged"]!, ["--socket=\(socket)", "--key-file=\(root)/munge/munge.key",
+        try daemon(tools["munged"]!, ["--socket=\(mungeSocket)", "--key-file=\(root)/munge/munge.key",
                                       "--log-file=\(root)/munge/munged.log", "--pid-file=\(root)/munged.pid",
                                       "--seed-file=\(root)/munge/munged.seed"], log: root + "/munge/munged.log")
         try daemon(tools["slurmctld"]!, ["-f", conf], log: root + "/log/slurmctld.log")
@@ -127,11 +127,34 @@ final class SlurmCluster {
         }.joined(separator: "\n")
     }
 
+    /// Starts a daemon and waits for its launcher to exit (the daemon forks once ready). posix_spawn and waitpid,
+    /// not Process: Foundation's Process waits until every copy of its internal descriptors closes, and a daemon
+    /// keeps them, so waitUntilExit would never return.
     private func daemon(_ path: String, _ arguments: [String], log: String) throws {
-        let result = try runProcess(path, arguments, environment: environment)
-        guard result.code == 0 else {
-            throw SlurmUnavailable(description: "\(URL(fileURLWithPath: path).lastPathComponent) did not start (exit \(result.code)): "
-                                   + (result.err + result.out).trimmingCharacters(in: .whitespacesAndNewlines) + "\n" + logs())
+        var actions = posix_spawn_file_actions_t()
+        posix_spawn_file_actions_init(&actions)
+        defer { posix_spawn_file_actions_destroy(&actions) }
+        let launch = root + "/log/launch.log"
+        posix_spawn_file_actions_addopen(&actions, 0, "/dev/null", O_RDONLY, 0)
+        posix_spawn_file_actions_addopen(&actions, 1, launch, O_WRONLY | O_CREAT | O_APPEND, 0o644)
+        posix_spawn_file_actions_adddup2(&actions, 1, 2)
+        let environment = ProcessInfo.processInfo.environment.merging(self.environment) { _, new in new }
+        let argv = ([path] + arguments).map { strdup($0) } + [nil]
+        let envp = environment.map { strdup("\($0.key)=\($0.value)") } + [nil]
+        defer { for pointer in argv + envp { free(pointer) } }
+        var pid: pid_t = 0
+        let spawned = posix_spawn(&pid, path, &actions, nil, argv, envp)
+        guard spawned == 0 else {
+            throw SlurmUnavailable(description: "cannot start \(path): \(String(cString: strerror(spawned)))")
+        }
+        var status: Int32 = 0
+        while waitpid(pid, &status, 0) < 0 && errno == EINTR {}
+        let exited = status & 0x7f == 0, code = (status >> 8) & 0xff
+        guard exited && code == 0 else {
+            let said = (try? String(contentsOfFile: launch, encoding: .utf8)) ?? ""
+            throw SlurmUnavailable(description: "\(URL(fileURLWithPath: path).lastPathComponent) did not start ("
+                                   + (exited ? "exit \(code)" : "signal \(status & 0x7f)") + "): "
+                                   + said.trimmingCharacters(in: .whitespacesAndNewlines) + "\n" + logs())
         }
     }
 
