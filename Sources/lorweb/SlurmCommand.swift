@@ -1,5 +1,5 @@
 // lorweb slurm FILE.recipe --shards N: writes (and with --submit submits) a Slurm job array of N shards and a
-// merge job that runs once every shard succeeded (README "Slurm").
+// merge job that runs once every shard succeeded (README "Sharded runs").
 import ArgumentParser
 import Formats
 import Foundation

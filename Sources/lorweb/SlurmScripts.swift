@@ -51,7 +51,7 @@ struct SlurmScripts {
         words += options.map(Self.quote)
         return """
             #!/bin/bash
-            # Written by `lorweb slurm` (README "Slurm"): \(shardArgument ? "shard $SLURM_ARRAY_TASK_ID of \(shards)" : "the merge") of \(recipe).
+            # Written by `lorweb slurm` (README "Sharded runs"): \(shardArgument ? "shard $SLURM_ARRAY_TASK_ID of \(shards)" : "the merge") of \(recipe).
             \(directives.map { "#SBATCH " + $0 }.joined(separator: "\n"))
             set -eu
             exec \(Self.quote(lorweb)) \(words.joined(separator: " "))

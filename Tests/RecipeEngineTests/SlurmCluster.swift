@@ -88,9 +88,9 @@ final class SlurmCluster {
         // Each daemon forks into the background once it is ready (munged: its socket exists).
         try daemon(tools["munged"]!, ["--socket=\(mungeSocket)", "--key-file=\(root)/munge/munge.key",
                                       "--log-file=\(root)/munge/munged.log", "--pid-file=\(root)/munged.pid",
-                                      "--seed-file=\(root)/munge/munged.seed"], log: root + "/munge/munged.log")
-        try daemon(tools["slurmctld"]!, ["-f", conf], log: root + "/log/slurmctld.log")
-        try daemon(tools["slurmd"]!, ["-f", conf], log: root + "/log/slurmd.log")
+                                      "--seed-file=\(root)/munge/munged.seed"])
+        try daemon(tools["slurmctld"]!, ["-f", conf])
+        try daemon(tools["slurmd"]!, ["-f", conf])
         let deadline = Date().addingTimeInterval(30)
         var state = ""
         while Date() < deadline {
@@ -130,7 +130,7 @@ final class SlurmCluster {
     /// Starts a daemon and waits for its launcher to exit (the daemon forks once ready). posix_spawn and waitpid,
     /// not Process: Foundation's Process waits until every copy of its internal descriptors closes, and a daemon
     /// keeps them, so waitUntilExit would never return.
-    private func daemon(_ path: String, _ arguments: [String], log: String) throws {
+    private func daemon(_ path: String, _ arguments: [String]) throws {
         var actions = posix_spawn_file_actions_t()
         posix_spawn_file_actions_init(&actions)
         defer { posix_spawn_file_actions_destroy(&actions) }
