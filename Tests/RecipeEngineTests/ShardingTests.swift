@@ -109,6 +109,45 @@ final class ShardingTests: XCTestCase {
         XCTAssertEqual(try files(in: out), whole)
     }
 
+    /// A costly step fed by another along a different index (sample i takes noise 3 - i): the shards cannot compute
+    /// it, record the binding as deferred, and the merge computes those elements without --fill-missing.
+    func testChainAcrossIndicesIsLeftToTheMerge() throws {
+        let recipeText = """
+            seed 5
+            model = load model "mini"
+            basis = load basis "mini" model
+            quad = analogy 0
+            a = pick quad 0
+            a' = pick quad 1
+            b = pick quad 2
+            q = encode pair model a a' b
+            mix = blend basis q
+            n = noise [3, 64, 64] seed: [1, 2, 3, 4]
+            reversed = pick n [3, 2, 1, 0]
+            s = sample model q mix steps: 2 noise: reversed
+            save s "out/s-{i}.png"
+            """
+        let recipe = try Recipe.compile(text: recipeText, name: "chain.recipe", directory: ".")
+        let whole = try wholeRun(recipe)
+        XCTAssertEqual(whole.count, 4)
+        let cacheDir = try TestPaths.scratch("chain-cache"), out = try TestPaths.scratch("chain-out")
+        defer { for dir in [cacheDir, out] { try? FileManager.default.removeItem(atPath: dir) } }
+        let cache = StepCache(directory: cacheDir)
+        // Shard 1 runs second and finds shard 0's noise in the cache, so it can sample its own elements; shard 0 cannot.
+        var computed = 0
+        for k in 0..<2 {
+            computed += try Recipe.runShard(recipe, shard: ShardSpec(index: k, count: 2), options: .testing(out: out, cache: cache)).costlyRun
+        }
+        let ledger = ShardLedger(cacheDirectory: cacheDir, program: recipe.program)
+        let record = try JSONDecoder().decode(ShardRecord.self, from: XCTUnwrap(FileManager.default.contents(atPath: ledger.path(of: ShardSpec(index: 0, count: 2)))))
+        XCTAssertEqual(record.deferred, ["s"])
+        XCTAssertEqual(record.elements, ["n[0]", "n[2]"])
+        let merged = try Recipe.merge(recipe, fillMissing: false, options: .testing(out: out, cache: cache))
+        XCTAssertEqual(merged.costlyRun, 2, "the merge samples shard 0's two deferred elements, and only those")
+        XCTAssertEqual(computed + merged.costlyRun, 8, "4 noise tensors and 4 samples, each computed once")
+        XCTAssertEqual(try files(in: out), whole)
+    }
+
     func testShardSpecsAndMergeWithoutShards() throws {
         XCTAssertEqual(try ShardSpec.parse("3/7").description, "3/7")
         for bad in ["7/7", "-1/4", "1/0", "2", "a/b", "1/2/3", ""] {

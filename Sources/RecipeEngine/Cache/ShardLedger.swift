@@ -14,6 +14,8 @@ public struct ShardRecord: Codable, Equatable, Sendable {
     public var recipe: String
     /// The costly elements this shard owns ("samples[3]"), each now in the cache.
     public var elements: [String]
+    /// Costly bindings with elements that need other shards' elements: those are left to the merge.
+    public var deferred: [String]
     /// Of those, computed by this run (the rest were in the cache already).
     public var computed: Int
     /// Cache hits of the run (its own elements and the other shards' it could use).
@@ -50,6 +52,8 @@ public struct ShardLedger: Sendable {
     public struct Survey: Sendable {
         public var finished: [Int: Set<Int>] = [:]
         public var damaged: [String] = []
+        /// Per shard count, the bindings the shards deferred (in part) to the merge.
+        public var deferred: [Int: Set<String>] = [:]
 
         /// The shards of `count` with no record.
         public func missing(of count: Int) -> [Int] {
@@ -71,6 +75,7 @@ public struct ShardLedger: Sendable {
                 continue
             }
             survey.finished[n, default: []].insert(k)
+            survey.deferred[n, default: []].formUnion(record.deferred)
         }
         return survey
     }

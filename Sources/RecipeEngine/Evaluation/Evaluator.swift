@@ -31,6 +31,8 @@ public final class Evaluator {
     public private(set) var costlyRun = 0
     /// In a `--shard` run: the costly elements this shard owns ("samples[3]"), computed or found in the cache.
     public private(set) var ownedElements: [String] = []
+    /// In a `--shard` run: costly bindings with elements that need other shards' results (the merge computes those).
+    public private(set) var deferredBindings: Set<String> = []
 
     public init(program: CheckedProgram, options: RunOptions, library: StepLibrary = .standard,
                 recipeName: String) {
@@ -246,8 +248,11 @@ public final class Evaluator {
         let step = resolved.step
         let span = resolved.call.span
         if options.isInterrupted() { throw RecipeFailure(Diagnostic("interrupted", at: span, category: .interrupted)) }
-        // A shard cannot run a step on another shard's element: the step's result is pending too.
+        // A shard cannot run a step on another shard's element: the step's result is pending too. A costly step fed
+        // so is left to the merge, by binding name (a pending value can stand for a list, so the shard cannot know
+        // the indices): the shard's record lists the binding as deferred.
         if case .shard = options.mode, values.values.contains(where: \.containsPending) {
+            if step.cacheable { deferredBindings.insert(bindingName) }
             return Evaluated(value: .pending, lineage: lineage)
         }
         for parameter in step.parameters {
@@ -288,7 +293,7 @@ public final class Evaluator {
             let key = CacheKey.make(step: step, arguments: values, inputDigests: inputDigests,
                                     seed: step.usesRandomness ? seed : nil, stream: step.usesRandomness ? stream : nil)
             cacheKey = key
-            let element = mapped.isEmpty ? bindingName : "\(bindingName)[\(index)]"
+            let element = elementName(bindingName, index, mapped)
             if case .shard(let shard) = options.mode, shard.owns(element: index) { ownedElements.append(element) }
             let found = cache.lookup(key)
             if case .hit(let value) = found {
@@ -304,9 +309,14 @@ public final class Evaluator {
             case .shard(let shard):
                 // Another shard's element: left to it (the merge reads it from the cache).
                 if !shard.owns(element: index) { return Evaluated(value: .pending, lineage: lineage) }
-            case .merge(let shards, let fillMissing):
-                if !fillMissing { throw missingElement(element, index: index, damage: damage, shards: shards, at: span) }
-                options.notes("note: computing '\(element)' here (--fill-missing): its cache entry was \(damage.map { "damaged (\($0))" } ?? "missing")")
+            case .merge(let shards, let fillMissing, let deferred):
+                if damage == nil && deferred.contains(bindingName) {
+                    options.notes("note: computing '\(element)' here: it needs elements of other shards")
+                } else if fillMissing {
+                    options.notes("note: computing '\(element)' here (--fill-missing): its cache entry was \(damage.map { "damaged (\($0))" } ?? "missing")")
+                } else {
+                    throw missingElement(element, index: index, damage: damage, shards: shards, at: span)
+                }
                 damage = nil
             }
             if let damage { options.output("note: cache entry for '\(bindingName)' was damaged (\(damage)); recomputing") }
@@ -332,6 +342,11 @@ public final class Evaluator {
             }
         }
         return Evaluated(value: result, lineage: resultLineage, bytes: bytes)
+    }
+
+    /// How shard records and messages name a costly element: the binding, with its broadcast index if it has one.
+    private func elementName(_ bindingName: String, _ index: Int, _ mapped: Set<String>) -> String {
+        mapped.isEmpty ? bindingName : "\(bindingName)[\(index)]"
     }
 
     /// The merge found a costly element missing (or damaged) in the cache: name it and the shard that owns it.

@@ -14,10 +14,15 @@ extension Recipe {
         try evaluator.runOutputs()
         let ledger = ShardLedger(cacheDirectory: cache.directory, program: recipe.program)
         try ledger.write(ShardRecord(run: ledger.run, shard: shard.index, shards: shard.count, recipe: recipe.name,
-                                     elements: evaluator.ownedElements, computed: evaluator.costlyRun,
+                                     elements: evaluator.ownedElements, deferred: evaluator.deferredBindings.sorted(),
+                                     computed: evaluator.costlyRun,
                                      cached: evaluator.cacheHits))
         options.notes("shard \(shard): its \(evaluator.ownedElements.count) costly elements are in the cache "
                       + "(\(evaluator.costlyRun) computed now); recorded in \(ledger.path(of: shard))")
+        if !evaluator.deferredBindings.isEmpty {
+            options.notes("note: " + evaluator.deferredBindings.sorted().map { "'\($0)'" }.joined(separator: ", ")
+                          + " need other shards' results: the merge computes those elements")
+        }
         return RunSummary(stepsRun: evaluator.stepsRun, cacheHits: evaluator.cacheHits, costlyRun: evaluator.costlyRun)
     }
 
@@ -29,10 +34,11 @@ extension Recipe {
                              library: StepLibrary = .standard) throws -> RunSummary {
         let cache = try requireCache(options, "--merge")
         let ledger = ShardLedger(cacheDirectory: cache.directory, program: recipe.program)
-        let shards = try shardCount(ledger.survey(), ledger: ledger, recipe: recipe, cache: cache.directory,
+        let survey = ledger.survey()
+        let shards = try shardCount(survey, ledger: ledger, recipe: recipe, cache: cache.directory,
                                     fillMissing: fillMissing, notes: options.notes)
         var options = options
-        options.mode = .merge(shards: shards, fillMissing: fillMissing)
+        options.mode = .merge(shards: shards, fillMissing: fillMissing, deferred: shards.flatMap { survey.deferred[$0] } ?? [])
         return try run(recipe, options: options, library: library)
     }
 

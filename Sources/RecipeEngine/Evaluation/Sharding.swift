@@ -53,6 +53,8 @@ public enum RunMode: Sendable, Equatable {
     /// Compute this shard's elements (and whatever cheap steps they need); run no output line.
     case shard(ShardSpec)
     /// Run the output lines with every costly element from the cache. `shards`: how many shards computed them
-    /// (a missing element's error names its shard); `fillMissing`: compute what is missing or damaged instead.
-    case merge(shards: Int?, fillMissing: Bool)
+    /// (a missing element's error names its shard); `fillMissing`: compute what is missing or damaged instead;
+    /// `deferred`: costly bindings whose missing elements the shards left to the merge because they need other
+    /// shards' elements (a costly step fed by another costly step along a different index).
+    case merge(shards: Int?, fillMissing: Bool, deferred: Set<String> = [])
 }
