@@ -61,7 +61,10 @@ public final class LoadedModel: @unchecked Sendable {
     public let sha256: String
     public let folder: String
     public let config: ModelBundleConfig
-    public let transformer: FluxTransformer
+    public let transformerConfig: FluxTransformerConfig
+    /// `mini`: resident from the start. flux-kontext: loaded at the first step, dropped while the text encoders
+    /// run (StagedPart).
+    let stagedTransformer: StagedPart<FluxTransformer>
     public let imageEncoder: CLIPImageEncoder
     public let scheduler: FlowMatchScheduler
     public let queryMode: QueryMode
@@ -85,7 +88,9 @@ public final class LoadedModel: @unchecked Sendable {
         self.queryMode = mode
         self.context = context
         backend = try context.backend()
-        transformer = try FluxTransformer.load(folder: components.transformer)
+        let transformer = try FluxTransformer.load(folder: components.transformer)
+        transformerConfig = transformer.config
+        stagedTransformer = StagedPart(resident: transformer)
         imageEncoder = try CLIPImageEncoder.load(folder: components.imageEncoder)
         scheduler = try FlowMatchScheduler(config: FlowMatchSchedulerConfig.load(path: components.scheduler))
         let prompt = try SafetensorsFile(path: components.nullPrompt)
@@ -113,11 +118,13 @@ public final class LoadedModel: @unchecked Sendable {
         self.queryMode = queryMode
         self.context = context
         backend = try context.backend()
-        transformer = try FluxTransformer.load(folder: folder.transformer)
+        let transformerFolder = folder.transformer
+        transformerConfig = try FluxTransformer.checkFolder(transformerFolder)
+        stagedTransformer = StagedPart { try FluxTransformer.load(folder: transformerFolder) }
         scheduler = try FlowMatchScheduler(config: FlowMatchSchedulerConfig.load(path: folder.schedulerConfig))
         self.imageEncoder = try CLIPImageEncoder.load(folder: imageEncoder)
         let parts = try KontextComponents(folder: folder)
-        try parts.validate(against: transformer.config)
+        try parts.validate(against: transformerConfig)
         kontext = parts
         nullPrompt = nil
         config = ModelBundleConfig(family: "flux-kontext", cell: 512, patch: parts.vae.scaleFactor * 2,
@@ -125,10 +132,12 @@ public final class LoadedModel: @unchecked Sendable {
         sha256 = try ModelRegistry.fingerprint(files: try ModelRegistry.filesBelow([root, imageEncoder]))
     }
 
-    /// `name` is a registry name ("mini"), a model folder path (see ModelBundleLayout), or a diffusers
+    /// `nameOrPath` is a registry name ("mini"), a model folder path (see ModelBundleLayout), or a diffusers
     /// FluxKontextPipeline folder (model_index.json), which needs `imageEncoder`, LoRWeB's query encoder.
+    /// `name` (default `nameOrPath`) is what provenance and cache keys record: a recipe passes the reference as
+    /// written, so the bytes of its outputs do not depend on the folder it was run from.
     public static func load(_ nameOrPath: String, imageEncoder: String? = nil, queryMode: String? = nil,
-                            context: ExecutionContext = ExecutionContext()) throws -> LoadedModel {
+                            name: String? = nil, context: ExecutionContext = ExecutionContext()) throws -> LoadedModel {
         let mode = try queryMode.map { text -> QueryMode in
             guard let mode = QueryMode(rawValue: text) else {
                 throw PipelineError.argument("query-mode", "unknown query mode '\(text)': one of "
@@ -142,7 +151,7 @@ public final class LoadedModel: @unchecked Sendable {
                     + "load model \"\(nameOrPath)\" image-encoder: \"path/to/clip-vit-large-patch14\"")
             }
             return try LoadedModel(kontextFolder: nameOrPath, imageEncoder: imageEncoder, queryMode: mode ?? .catAAprimeB,
-                                   name: nameOrPath, context: context)
+                                   name: name ?? nameOrPath, context: context)
         }
         guard imageEncoder == nil, mode == nil else {
             throw PipelineError.argument(imageEncoder != nil ? "image-encoder" : "query-mode",
@@ -154,10 +163,16 @@ public final class LoadedModel: @unchecked Sendable {
             throw PipelineError.invalid("model family '\(family)' in a lorweb_model.json folder runs in latent mode only "
                 + "(LoadedModel(name:components:)); the full model loads from its diffusers folder (model_index.json)")
         }
-        return try LoadedModel(name: nameOrPath, components: components, context: context)
+        return try LoadedModel(name: name ?? nameOrPath, components: components, context: context)
     }
 
     var codec: PixelSpaceCodec { PixelSpaceCodec(patch: config.patch) }
+
+    /// The transformer with its weights, loaded now if it is not resident (flux-kontext's staged loading).
+    public func transformer() throws -> FluxTransformer { try stagedTransformer.get() }
+
+    /// Whether the transformer's weights are in memory now.
+    public var transformerIsResident: Bool { stagedTransformer.isResident }
 
     /// The query modes a model can encode (`load model … query-mode:`).
     public static var queryModeNames: [String] { QueryMode.allCases.map(\.rawValue) }
@@ -181,7 +196,7 @@ public final class LoadedBasis: @unchecked Sendable {
             throw PipelineError.invalid("\(yaml): the basis was trained with query_mode '\(wanted)', the model encodes "
                 + "'\(model.queryMode.rawValue)' (load model … query-mode: \"\(wanted)\")")
         }
-        basis = try LoRWeBBasis.load(path: path, config: model.transformer.config, options: checkpointConfig?.options ?? .release)
+        basis = try LoRWeBBasis.load(path: path, config: model.transformerConfig, options: checkpointConfig?.options ?? .release)
         let queryWidth = model.queryMode.queryDimension(projectionDim: model.imageEncoder.encoder.config.projectionDim)
         guard basis.layout.queryDim == queryWidth else {
             throw PipelineError.invalid("\(path): the basis takes a \(basis.layout.queryDim)-wide query; the model's image encoder "
@@ -193,14 +208,15 @@ public final class LoadedBasis: @unchecked Sendable {
         sha256 = try SHA256.hex(fileAt: path)
     }
 
-    /// "mini" (or any registry model name): that model's default basis; else a .safetensors path.
-    public static func load(_ nameOrPath: String, for model: LoadedModel) throws -> LoadedBasis {
+    /// "mini" (or any registry model name): that model's default basis; else a .safetensors path. `name` as in
+    /// `LoadedModel.load`.
+    public static func load(_ nameOrPath: String, for model: LoadedModel, name: String? = nil) throws -> LoadedBasis {
         let path = nameOrPath.hasSuffix(".safetensors")
             ? nameOrPath : ModelBundleLayout(root: try ModelRegistry.folder(for: nameOrPath)).basisWeights
         guard FileManager.default.fileExists(atPath: path) else {
             throw PipelineError.invalid("basis file not found: \(path)")
         }
-        return try LoadedBasis(name: nameOrPath, path: path, model: model)
+        return try LoadedBasis(name: name ?? nameOrPath, path: path, model: model)
     }
 }
 
