@@ -51,6 +51,7 @@ public enum KontextSampling {
             context = stored[0]
         } else {
             context = try codec.encode(reference)
+            ReturnFreedMemory.now()  // the encoder's activations (GB at 1024²) before the transformer loads
             options.stageCache?.store([context], for: contextKey)
         }
         let prompt = try encodePrompt(model, kontext, options: options)
