@@ -34,15 +34,19 @@ public struct FluxTransformer: Sendable {
     let timestepEmbedder: FluxMLPEmbedder
     let guidanceEmbedder: FluxMLPEmbedder?
     let textEmbedder: FluxMLPEmbedder
+    /// Resident blocks; empty when streaming.
     let doubleBlocks: [FluxDoubleBlock]
     let singleBlocks: [FluxSingleBlock]
+    /// Streaming mode: the blocks are packed from the (memory-mapped) checkpoint when the forward pass reaches
+    /// them and dropped after; the loader releases each tensor's pages once packed. Same packing, same bytes.
+    let streamed: StrictWeightLoader?
     let normOut: PackedLinear
     let projOut: PackedLinear
 
     /// Loads every weight strictly: the source must hold exactly `FluxWeightKeys.expectedShapes(config)`
     /// (f32, f16 or bf16; widened exactly and packed once). Errors name the missing/unused keys or the first
     /// mismatching shape. Which key goes where is read from the tables in FluxTransformer+WeightKeys.swift.
-    public init(config: FluxTransformerConfig, weights source: any WeightSource) throws {
+    public init(config: FluxTransformerConfig, weights source: any WeightSource, streaming: Bool = false) throws {
         try config.validate()
         let loader = try StrictWeightLoader(source: source, expected: FluxWeightKeys.expectedShapes(config))
         func lin(_ l: FluxModelLinear) throws -> PackedLinear { try loader.linear(l.spec("", config)) }
@@ -57,20 +61,28 @@ public struct FluxTransformer: Sendable {
         timestepEmbedder = try embedder(.timestep1, .timestep2)
         guidanceEmbedder = config.guidanceEmbeds ? try embedder(.guidance1, .guidance2) : nil
         textEmbedder = try embedder(.text1, .text2)
-        doubleBlocks = try (0..<config.numLayers).map { i in
-            FluxDoubleBlock(w: try FluxBlockWeights(prefix: FluxWeightKeys.doubleBlockPrefix(i), config: config, loader: loader))
-        }
-        singleBlocks = try (0..<config.numSingleLayers).map { j in
-            FluxSingleBlock(w: try FluxBlockWeights(prefix: FluxWeightKeys.singleBlockPrefix(j), config: config, loader: loader))
-        }
+        streamed = streaming ? loader : nil
+        doubleBlocks = streaming ? [] : try (0..<config.numLayers).map { try Self.doubleBlock($0, config, loader) }
+        singleBlocks = streaming ? [] : try (0..<config.numSingleLayers).map { try Self.singleBlock($0, config, loader) }
         normOut = try lin(.normOut)
         projOut = try lin(.projOut)
     }
 
+    private static func doubleBlock(_ i: Int, _ config: FluxTransformerConfig, _ loader: StrictWeightLoader) throws -> FluxDoubleBlock {
+        FluxDoubleBlock(w: try FluxBlockWeights(prefix: FluxWeightKeys.doubleBlockPrefix(i), config: config, loader: loader))
+    }
+
+    private static func singleBlock(_ j: Int, _ config: FluxTransformerConfig, _ loader: StrictWeightLoader) throws -> FluxSingleBlock {
+        FluxSingleBlock(w: try FluxBlockWeights(prefix: FluxWeightKeys.singleBlockPrefix(j), config: config, loader: loader))
+    }
+
+    /// Whether the blocks are packed per forward pass instead of kept (see `streamed`).
+    public var isStreaming: Bool { streamed != nil }
+
     /// Loads `config.json` and the weights from a diffusers `transformer/` folder (single file or sharded index).
-    public static func load(folder: String) throws -> FluxTransformer {
+    public static func load(folder: String, streaming: Bool = false) throws -> FluxTransformer {
         let config = try FluxTransformerConfig.load(path: folder)
-        return try FluxTransformer(config: config, weights: try WeightSources.open(path: folder))
+        return try FluxTransformer(config: config, weights: try WeightSources.open(path: folder), streaming: streaming)
     }
 
     /// What `load(folder:)` checks before it reads a tensor (config, every key and shape), without loading
@@ -124,13 +136,15 @@ public struct FluxTransformer: Sendable {
 
         var h = be.linear(hidden, xEmbedder)
         var c = be.linear(encoderHidden, contextEmbedder)
-        for (i, block) in doubleBlocks.enumerated() {
+        for i in 0..<config.numLayers {
+            let block = try streamed.map { try Self.doubleBlock(i, config, $0) } ?? doubleBlocks[i]
             (h, c) = block(hidden: h, context: c, ctx)
             observer?(.double(index: i, hidden: h, context: c))
         }
-        if !singleBlocks.isEmpty {
+        if config.numSingleLayers > 0 {
             var z = be.concat([c, h], axis: 1)  // the split/re-concat per block is a no-op: keep z joined
-            for (j, block) in singleBlocks.enumerated() {
+            for j in 0..<config.numSingleLayers {
+                let block = try streamed.map { try Self.singleBlock(j, config, $0) } ?? singleBlocks[j]
                 z = block(z, ctx)
                 observer?(.single(index: j, joint: z))
             }

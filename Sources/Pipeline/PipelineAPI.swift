@@ -27,9 +27,13 @@ public struct ExecutionContext: Sendable {
     public var threads: Int
     /// A device of `registry`: "cpu", or e.g. "vulkan:N" in a GPU build (a bare family name: its first device).
     public var device: String
-    public init(threads: Int = 2, device: String = "cpu") {
+    /// Keep only the transformer block in use resident (FluxTransformer's streaming mode): the full model in a
+    /// third of the memory, its blocks re-read from the memory-mapped checkpoint every step. Bytes unchanged.
+    public var streamWeights: Bool
+    public init(threads: Int = 2, device: String = "cpu", streamWeights: Bool = false) {
         self.threads = threads
         self.device = device
+        self.streamWeights = streamWeights
     }
 
     /// What an output file records as its backend (PNG provenance, golden manifest): the numerics it reproduces,
@@ -88,7 +92,7 @@ public final class LoadedModel: @unchecked Sendable {
         self.queryMode = mode
         self.context = context
         backend = try context.backend()
-        let transformer = try FluxTransformer.load(folder: components.transformer)
+        let transformer = try FluxTransformer.load(folder: components.transformer, streaming: context.streamWeights)
         transformerConfig = transformer.config
         stagedTransformer = StagedPart(resident: transformer)
         imageEncoder = try CLIPImageEncoder.load(folder: components.imageEncoder)
@@ -120,7 +124,8 @@ public final class LoadedModel: @unchecked Sendable {
         backend = try context.backend()
         let transformerFolder = folder.transformer
         transformerConfig = try FluxTransformer.checkFolder(transformerFolder)
-        stagedTransformer = StagedPart { try FluxTransformer.load(folder: transformerFolder) }
+        let streaming = context.streamWeights
+        stagedTransformer = StagedPart { try FluxTransformer.load(folder: transformerFolder, streaming: streaming) }
         scheduler = try FlowMatchScheduler(config: FlowMatchSchedulerConfig.load(path: folder.schedulerConfig))
         self.imageEncoder = try CLIPImageEncoder.load(folder: imageEncoder)
         let parts = try KontextComponents(folder: folder)

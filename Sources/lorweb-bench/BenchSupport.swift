@@ -18,6 +18,7 @@ struct Options {
     /// The `stages` section's folder (Tools/memory/full_width_folder.py) and generated grid area.
     var stageFolder: String? = nil
     var stageMaxArea = 1024 * 1024
+    var streamWeights = false
     /// A Python with PyTorch + diffusers; nil: the PyTorch columns say "not run".
     var python: String? = nil
 
@@ -42,6 +43,7 @@ struct Options {
                 vaeSize = size
                 i += 1
             case "--stage-folder" where value() != nil: stageFolder = value()!; i += 1
+            case "--stream-weights": streamWeights = true
             case "--stage-max-area" where value() != nil:
                 guard let area = Int(value()!), area >= 256 else { fail("--stage-max-area needs a number of pixels ≥ 256") }
                 stageMaxArea = area
@@ -63,6 +65,7 @@ struct Options {
                   --vae-size S the vae section decodes 16×(S/8)² latents to an S×S image (default 1024)
                   --stage-folder DIR  the stages section's pipeline folder (Tools/memory/full_width_folder.py)
                   --stage-max-area A  its generated grid's area in pixels (default 1048576)
+                  --stream-weights    the stages section with the transformer's blocks streamed
                   --python PY  run Tools/bench/torch_bench.py with PY for the PyTorch columns (mini, full)
                   --full       GEMM grid M∈{256,1024,4096} × (K,N) ∈ {(3072,3072), (3072,12288), (12288,3072), (15360,3072)}
                 """)

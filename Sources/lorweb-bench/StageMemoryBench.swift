@@ -36,7 +36,7 @@ struct StageRow {
 }
 
 /// Runs one analogy (1 step) on `root` (the folder full_width_folder.py writes) stage by stage.
-func measureStages(root: String, maxArea: Int, threads: Int) throws -> [StageRow] {
+func measureStages(root: String, maxArea: Int, threads: Int, streamWeights: Bool) throws -> [StageRow] {
     var rows: [StageRow] = []
     func stage<T>(_ name: String, _ body: () throws -> T) throws -> T {
         let reset = resetPeakResident()
@@ -46,7 +46,7 @@ func measureStages(root: String, maxArea: Int, threads: Int) throws -> [StageRow
                              peak: peakResidentMiB() ?? .nan, after: residentMiB() ?? .nan))
         return value
     }
-    let context = ExecutionContext(threads: threads)
+    let context = ExecutionContext(threads: threads, streamWeights: streamWeights)
     let model = try stage("load model (folders checked; CLIP vision, VAE resident)") {
         try LoadedModel.load(root + "/FLUX.1-Kontext-dev", imageEncoder: root + "/clip-vit-large-patch14", context: context)
     }
@@ -85,13 +85,14 @@ func stageMemorySection(_ options: Options) throws -> String {
     guard let root = options.stageFolder else {
         fail("--only stages needs --stage-folder DIR (Tools/memory/full_width_folder.py writes one)")
     }
-    let rows = try measureStages(root: root, maxArea: options.stageMaxArea, threads: options.threads.max() ?? 2)
+    let rows = try measureStages(root: root, maxArea: options.stageMaxArea, threads: options.threads.max() ?? 2,
+                                 streamWeights: options.streamWeights)
     func f(_ x: Double) -> String { x.isNaN ? "" : String(format: "%.0f", x) }
     var text = """
     ## Memory per stage (flux-kontext, full width, reduced depth)
 
     Folder \(root) (Tools/memory/full_width_folder.py: the release's widths, depth as its README says), one
-    analogy at max_area \(options.stageMaxArea), 1 step, exact CPU backend, \(options.threads.max() ?? 2) threads.
+    analogy at max_area \(options.stageMaxArea), 1 step, exact CPU backend, \(options.threads.max() ?? 2) threads\(options.streamWeights ? ", blocks streamed" : "").
     Peak = VmHWM during the stage (reset before it); after = VmRSS when it ends.
 
     | stage | seconds | peak MiB | after MiB |

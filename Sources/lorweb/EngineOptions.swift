@@ -21,6 +21,9 @@ struct EngineOptions: ParsableArguments {
     @Option(name: .customLong("cache-dir"), help: "The cache folder (safe to delete at any time).")
     var cacheDirectory = ".lorweb-cache"
 
+    @Flag(name: .customLong("stream-weights"), help: "Keep only the transformer block in use in memory (the full FLUX.1-Kontext-dev in ≤ 16 GB); its weights are re-read every step. Outputs are identical.")
+    var streamWeights = false
+
     @Option(name: .customLong("max-memory"), help: ArgumentHelp(
         "Memory budget for the values a run computes, in MiB; a run that needs more stops with an error.",
         valueName: "MiB"))
@@ -32,7 +35,7 @@ struct EngineOptions: ParsableArguments {
         do { try ExecutionContext.validate(device: device) } catch { throw ValidationError("--device: \(error)") }
     }
 
-    var execution: ExecutionContext { ExecutionContext(threads: threads, device: device) }
+    var execution: ExecutionContext { ExecutionContext(threads: threads, device: device, streamWeights: streamWeights) }
 
     /// Run options wired to this terminal: progress bar on a TTY only, notes unless --quiet, Ctrl-C.
     func runOptions(outputDirectory: String, overrides: [(name: String, value: String)] = []) -> RunOptions {

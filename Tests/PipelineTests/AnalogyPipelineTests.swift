@@ -13,8 +13,9 @@ final class AnalogyPipelineTests: XCTestCase {
         try PNGFile.read(path: "\(Self.images)/\(name).png").image
     }
 
-    func sample(threads: Int, steps: Int = 3, seed: UInt64 = 7, mix useMix: Bool = true) throws -> RGBImage {
-        let model = try LoadedModel.load("mini", context: ExecutionContext(threads: threads))
+    func sample(threads: Int, steps: Int = 3, seed: UInt64 = 7, mix useMix: Bool = true,
+                streamWeights: Bool = false) throws -> RGBImage {
+        let model = try LoadedModel.load("mini", context: ExecutionContext(threads: threads, streamWeights: streamWeights))
         let basis = try LoadedBasis.load("mini", for: model)
         let query = try AnalogyPipeline.encodePair(model, a: load("red-circle"), aPrime: load("blue-circle"),
                                                    b: load("red-square"))
@@ -40,6 +41,14 @@ final class AnalogyPipelineTests: XCTestCase {
         let one = try sample(threads: 1)
         XCTAssertEqual(one, try sample(threads: 3))
         XCTAssertEqual(one, try sample(threads: 1))
+    }
+
+    /// Streaming packs each block when the forward pass reaches it, every step: the same packing, the same bytes.
+    func testStreamedWeightsGiveTheSameBytes() throws {
+        XCTAssertEqual(try sample(threads: 2, streamWeights: true), try sample(threads: 2))
+        let streamed = try LoadedModel.load("mini", context: ExecutionContext(streamWeights: true))
+        XCTAssertTrue(try streamed.transformer().isStreaming)
+        XCTAssertFalse(try LoadedModel.load("mini").transformer().isStreaming)
     }
 
     func testSeedAndBasisChangeTheOutput() throws {

@@ -39,5 +39,13 @@ extension KontextParityTests {
         options.prompt = c.prompt
         let again = try KontextSampling.finalLatents(model, start, adapters: adapters, options: options)
         XCTAssertEqual(again.data.map { $0.bitPattern }, first.data.map { $0.bitPattern }, "reloaded weights give the same bits")
+
+        // Streaming (one block resident at a time): the same bits again.
+        let streamedModel = try LoadedModel.load(Self.path("FLUX.1-Kontext-tiny"), imageEncoder: Self.path("clip-vision-tiny"),
+                                                 context: ExecutionContext(streamWeights: true))
+        let streamedStart = try KontextSampling.prepare(streamedModel, try XCTUnwrap(streamedModel.kontext), query: query, options: options)
+        let streamed = try KontextSampling.finalLatents(streamedModel, streamedStart, adapters: adapters, options: options)
+        XCTAssertTrue(try streamedModel.transformer().isStreaming)
+        XCTAssertEqual(streamed.data.map { $0.bitPattern }, first.data.map { $0.bitPattern }, "streamed blocks give the same bits")
     }
 }
