@@ -8,7 +8,9 @@
 #if defined(__x86_64__)
 #include <immintrin.h>
 
-#pragma STDC FP_CONTRACT OFF
+#if defined(__clang__)
+#pragma STDC FP_CONTRACT OFF  // with -ffp-contract=off (Package.swift): no a*b+c becomes an FMA behind our back
+#endif
 
 enum { MR = 12 };
 

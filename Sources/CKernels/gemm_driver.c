@@ -12,7 +12,9 @@
 #include <stdlib.h>
 #include <string.h>
 
-#pragma STDC FP_CONTRACT OFF
+#if defined(__clang__)
+#pragma STDC FP_CONTRACT OFF  // with -ffp-contract=off (Package.swift): no a*b+c becomes an FMA behind our back
+#endif
 
 enum { KC = 512, MC = 192 };  // MC is a multiple of every variant's tile rows (6, 12)
 

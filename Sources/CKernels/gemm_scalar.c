@@ -3,7 +3,9 @@
 #include "gemm_internal.h"
 #include <math.h>
 
-#pragma STDC FP_CONTRACT OFF
+#if defined(__clang__)
+#pragma STDC FP_CONTRACT OFF  // with -ffp-contract=off (Package.swift): no a*b+c becomes an FMA behind our back
+#endif
 
 enum { MR = 6 };
 
