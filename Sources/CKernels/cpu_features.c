@@ -42,7 +42,11 @@ int lw_cpu_has_avx2_fma(void) { return 0; }
 int lw_cpu_has_avx512f(void) { return 0; }
 #endif
 
-int lw_kernel_supported(int kernel) {
+/// The answer per variant, computed once: CPUID traps to the hypervisor in a VM (microseconds), and the GEMM asks
+/// on every call. 0: not yet known, 1: no, 2: yes. Racing first calls compute the same answer.
+static _Atomic int known[4];
+
+static int detect(int kernel) {
     switch (kernel) {
     case LW_KERNEL_SCALAR: return 1;
     case LW_KERNEL_AVX2: return lw_variant_avx2() != NULL && lw_cpu_has_avx2_fma();
@@ -51,4 +55,14 @@ int lw_kernel_supported(int kernel) {
     case LW_KERNEL_NEON: return lw_variant_neon() != NULL;
     default: return 0;
     }
+}
+
+int lw_kernel_supported(int kernel) {
+    if (kernel < 0 || kernel > 3) return 0;
+    int answer = known[kernel];
+    if (answer == 0) {
+        answer = detect(kernel) ? 2 : 1;
+        known[kernel] = answer;
+    }
+    return answer == 2;
 }

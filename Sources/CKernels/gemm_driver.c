@@ -75,11 +75,25 @@ int lw_widen(int panel_type, const unsigned short *src, float *dst, ptrdiff_t co
     return 0;
 }
 
+/// One full micro-panel: mr rows interleaved into contiguous stores (one pass, no strided writes). Inlined with
+/// a constant mr so the row loop unrolls: for small N, packing A is a large part of the GEMM.
+static inline __attribute__((always_inline)) void pack_full(const float *src, ptrdiff_t lda, ptrdiff_t kb,
+                                                            const int mr, float *panel) {
+    for (ptrdiff_t kk = 0; kk < kb; kk++)
+        for (int r = 0; r < mr; r++) panel[kk * mr + r] = src[r * lda + kk];
+}
+
 /// A[rows, kb] (row stride lda) -> micro-panels of mr rows, each [kb][mr]; rows past `rows` are zero.
 static void pack_a(const float *a, ptrdiff_t lda, ptrdiff_t rows, ptrdiff_t kb, int mr, float *dst) {
     for (ptrdiff_t ir = 0; ir < rows; ir += mr) {
         float *panel = dst + ir * kb;
         ptrdiff_t here = rows - ir < mr ? rows - ir : mr;
+        if (here == mr) {
+            if (mr == 6) pack_full(a + ir * lda, lda, kb, 6, panel);
+            else if (mr == 12) pack_full(a + ir * lda, lda, kb, 12, panel);
+            else pack_full(a + ir * lda, lda, kb, mr, panel);
+            continue;
+        }
         for (ptrdiff_t r = 0; r < mr; r++) {
             if (r < here) {
                 const float *src = a + (ir + r) * lda;
