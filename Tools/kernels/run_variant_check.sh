@@ -19,8 +19,8 @@ if [ "$what" = arm64 ] || [ "$what" = all ]; then
         aarch64-linux-gnu-gcc $flags -static "$root/Tools/kernels/variant_check.c" "$src"/*.c -lm -o "$out/check-arm64"
         echo "== arm64 under qemu-aarch64"
         qemu-aarch64 "$out/check-arm64"
-    elif [ "$what" = arm64 ]; then
-        echo "run_variant_check: needs aarch64-linux-gnu-gcc and qemu-aarch64 (apt: gcc-aarch64-linux-gnu qemu-user)" >&2
-        exit 2
+    elif [ "$(uname -m)" != aarch64 ]; then
+        echo "run_variant_check: arm64 not checked: needs aarch64-linux-gnu-gcc and qemu-aarch64 (apt: gcc-aarch64-linux-gnu qemu-user)" >&2
+        if [ "$what" = arm64 ]; then exit 2; fi
     fi
 fi
