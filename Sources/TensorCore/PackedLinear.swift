@@ -27,7 +27,7 @@ public struct PackedLinear: Sendable {
     }
 
     /// The panels: panelCount × inFeatures × panelWidth elements (see the layout above), f32 or 16-bit.
-    enum Panels: @unchecked Sendable {
+    enum Panels: Sendable {
         case f32(AlignedFloats)
         case half(AlignedHalves, DType)
     }
