@@ -125,10 +125,12 @@ public final class LoadedModel: @unchecked Sendable {
         sha256 = try ModelRegistry.fingerprint(files: try ModelRegistry.filesBelow([root, imageEncoder]))
     }
 
-    /// `name` is a registry name ("mini"), a model folder path (see ModelBundleLayout), or a diffusers
+    /// `nameOrPath` is a registry name ("mini"), a model folder path (see ModelBundleLayout), or a diffusers
     /// FluxKontextPipeline folder (model_index.json), which needs `imageEncoder`, LoRWeB's query encoder.
+    /// `name` (default `nameOrPath`) is what provenance and cache keys record: a recipe passes the reference as
+    /// written, so the bytes of its outputs do not depend on the folder it was run from.
     public static func load(_ nameOrPath: String, imageEncoder: String? = nil, queryMode: String? = nil,
-                            context: ExecutionContext = ExecutionContext()) throws -> LoadedModel {
+                            name: String? = nil, context: ExecutionContext = ExecutionContext()) throws -> LoadedModel {
         let mode = try queryMode.map { text -> QueryMode in
             guard let mode = QueryMode(rawValue: text) else {
                 throw PipelineError.argument("query-mode", "unknown query mode '\(text)': one of "
@@ -142,7 +144,7 @@ public final class LoadedModel: @unchecked Sendable {
                     + "load model \"\(nameOrPath)\" image-encoder: \"path/to/clip-vit-large-patch14\"")
             }
             return try LoadedModel(kontextFolder: nameOrPath, imageEncoder: imageEncoder, queryMode: mode ?? .catAAprimeB,
-                                   name: nameOrPath, context: context)
+                                   name: name ?? nameOrPath, context: context)
         }
         guard imageEncoder == nil, mode == nil else {
             throw PipelineError.argument(imageEncoder != nil ? "image-encoder" : "query-mode",
@@ -154,7 +156,7 @@ public final class LoadedModel: @unchecked Sendable {
             throw PipelineError.invalid("model family '\(family)' in a lorweb_model.json folder runs in latent mode only "
                 + "(LoadedModel(name:components:)); the full model loads from its diffusers folder (model_index.json)")
         }
-        return try LoadedModel(name: nameOrPath, components: components, context: context)
+        return try LoadedModel(name: name ?? nameOrPath, components: components, context: context)
     }
 
     var codec: PixelSpaceCodec { PixelSpaceCodec(patch: config.patch) }
@@ -193,14 +195,15 @@ public final class LoadedBasis: @unchecked Sendable {
         sha256 = try SHA256.hex(fileAt: path)
     }
 
-    /// "mini" (or any registry model name): that model's default basis; else a .safetensors path.
-    public static func load(_ nameOrPath: String, for model: LoadedModel) throws -> LoadedBasis {
+    /// "mini" (or any registry model name): that model's default basis; else a .safetensors path. `name` as in
+    /// `LoadedModel.load`.
+    public static func load(_ nameOrPath: String, for model: LoadedModel, name: String? = nil) throws -> LoadedBasis {
         let path = nameOrPath.hasSuffix(".safetensors")
             ? nameOrPath : ModelBundleLayout(root: try ModelRegistry.folder(for: nameOrPath)).basisWeights
         guard FileManager.default.fileExists(atPath: path) else {
             throw PipelineError.invalid("basis file not found: \(path)")
         }
-        return try LoadedBasis(name: nameOrPath, path: path, model: model)
+        return try LoadedBasis(name: name ?? nameOrPath, path: path, model: model)
     }
 }
 

@@ -79,8 +79,10 @@ final class KontextParityTests: XCTestCase {
             assertClose(start.prompt.embeds, try io.tensor("\(c.name).prompt_embeds"), atol: 2e-4, "\(c.name) T5 prompt_embeds")
             assertClose(start.prompt.pooled, try io.tensor("\(c.name).pooled"), atol: 1e-5, "\(c.name) CLIP pooled")
             assertClose(start.context, try io.tensor("\(c.name).context"), atol: 1e-4, "\(c.name) VAE context latents")
-            // The fixture's "noise" entry holds the last step's input (its spy kept the last call), so the noise is
-            // checked through the final latents below, which depend on it at O(1).
+            // torch's CPU generator drew this noise: same kernel, same bits.
+            let noise = try io.tensor("\(c.name).noise")
+            XCTAssertEqual(start.noise.shape, noise.shape, "\(c.name) noise shape")
+            XCTAssertEqual(start.noise.data.map(\.bitPattern), noise.data.map(\.bitPattern), "\(c.name) initial noise, bit for bit")
             let latents = try KontextSampling.finalLatents(model, start, adapters: adapters, options: options)
             let expected = try io.tensor("\(c.name).final")
             assertClose(latents, expected, atol: 1e-4, "\(c.name) final latents")

@@ -26,8 +26,9 @@ enum ModelSteps {
         example: "model = load model \"mini\"") { args, context in
             let encoder = args["image-encoder"] == nil ? nil : weightsPath(try args.string("image-encoder"), context)
             let mode = args["query-mode"] == nil ? nil : try args.string("query-mode")
-            return .model(try LoadedModel.load(weightsPath(try args.string("name"), context), imageEncoder: encoder,
-                                               queryMode: mode, context: context.options.execution))
+            let reference = try args.string("name")
+            return .model(try LoadedModel.load(weightsPath(reference, context), imageEncoder: encoder,
+                                               queryMode: mode, name: reference, context: context.options.execution))
         }
 
     static let loadBasis = StepDefinition(
@@ -40,7 +41,8 @@ enum ModelSteps {
         result: .basis,
         doc: "Loads a basis of LoRAs for a model.",
         example: "basis = load basis \"mini\" model") { args, context in
-            .basis(try LoadedBasis.load(weightsPath(try args.string("name"), context), for: try args.model("for")))
+            let reference = try args.string("name")
+            return .basis(try LoadedBasis.load(weightsPath(reference, context), for: try args.model("for"), name: reference))
         }
 
     static let encodePair = StepDefinition(
