@@ -54,6 +54,15 @@ public struct CLIPTextEncoder: Sendable {
         try self.init(config: config, weights: try WeightSources.open(path: folder), sourceName: folder)
     }
 
+    /// What `init(folder:)` checks before it reads a tensor, without loading (see `T5Encoder.checkFolder`).
+    public static func checkFolder(_ folder: String) throws -> CLIPTextConfig {
+        let (data, path) = try TextEncoderFolder.config(in: folder, model: "CLIP text encoder")
+        let config = try CLIPTextConfig.decode(data, source: path)
+        try config.validate()
+        _ = try config.loader(try WeightSources.open(path: folder), name: folder)
+        return config
+    }
+
     /// Attention scale head_dim^-0.5 (a Python float in transformers), rounded once to f32.
     public var attentionScale: Float { Float(1.0 / Double(config.headDim).squareRoot()) }
 

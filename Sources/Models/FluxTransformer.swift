@@ -73,6 +73,15 @@ public struct FluxTransformer: Sendable {
         return try FluxTransformer(config: config, weights: try WeightSources.open(path: folder))
     }
 
+    /// What `load(folder:)` checks before it reads a tensor (config, every key and shape), without loading
+    /// (see `T5Encoder.checkFolder`).
+    public static func checkFolder(_ folder: String) throws -> FluxTransformerConfig {
+        let config = try FluxTransformerConfig.load(path: folder)
+        try config.validate()
+        _ = try StrictWeightLoader(source: try WeightSources.open(path: folder), expected: FluxWeightKeys.expectedShapes(config))
+        return config
+    }
+
     /// The conditioning vector temb [B, D] = MLP_t(sin(t·1000)) (+ MLP_g(sin(g·1000))) + MLP_txt(pooled).
     /// `timestep` is sigma in (0, 1] as the pipeline passes it; the ×1000 happens here in f32.
     public func conditioning(timestep: [Float], guidance: [Float]?, pooled: Tensor, backend: any Backend) -> Tensor {

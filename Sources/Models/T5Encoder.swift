@@ -84,6 +84,16 @@ public struct T5Encoder: Sendable {
         try self.init(config: config, weights: try WeightSources.open(path: folder), sourceName: folder)
     }
 
+    /// What `init(folder:)` checks before it reads a tensor (config, every shard, every key and shape), without
+    /// loading: a staged pipeline refuses a bad folder at `load model` and loads the weights when first used.
+    public static func checkFolder(_ folder: String) throws -> T5EncoderConfig {
+        let (data, path) = try TextEncoderFolder.config(in: folder, model: "T5 encoder")
+        let config = try T5EncoderConfig.decode(data, source: path)
+        try config.validate()
+        _ = try config.loader(try WeightSources.open(path: folder), name: folder)
+        return config
+    }
+
     /// The relative position bias [H, L, L] every block adds to its scores.
     public func positionBias(length: Int) -> Tensor {
         T5RelativePosition.scoreBias(table: relativeAttentionBias, queries: length, keys: length,

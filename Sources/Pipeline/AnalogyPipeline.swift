@@ -74,7 +74,7 @@ public enum AnalogyPipeline {
                                prompt: (embeds: Tensor, pooled: Tensor)? = nil,
                                observer: ((Int, FluxBlockOutput) -> Void)? = nil) throws -> Tensor {
         let be = model.backend
-        let n = rows * cols, channels = model.transformer.config.inChannels
+        let n = rows * cols, channels = model.transformerConfig.inChannels
         let (contextRows, contextCols) = contextGrid ?? (rows, cols)
         let nc = contextRows * contextCols
         guard noise.shape == [n, channels], context.shape == [nc, channels] else {
@@ -87,14 +87,15 @@ public enum AnalogyPipeline {
         }
         let (promptEmbeds, pooled) = conditioning
         let txtIds = Tensor(zeros: [promptEmbeds.shape[1], 3])
-        let rope = model.transformer.ropeTables(imgIds: imgIds, txtIds: txtIds, backend: be)  // same every step
+        let transformer = try model.transformer()
+        let rope = transformer.ropeTables(imgIds: imgIds, txtIds: txtIds, backend: be)  // same every step
         let schedule = try model.scheduler.schedule(steps: options.steps, imageSeqLen: n)
-        let guidance: [Float]? = model.transformer.config.guidanceEmbeds ? [options.guidance] : nil
+        let guidance: [Float]? = model.transformerConfig.guidanceEmbeds ? [options.guidance] : nil
         let contextTokens = context.reshaped([1, nc, channels])
         var latents = noise.reshaped([1, n, channels])
         for i in 0..<schedule.steps {
             let input = be.concat([latents, contextTokens], axis: 1)
-            let velocity = try model.transformer.forward(
+            let velocity = try transformer.forward(
                 hidden: input, encoderHidden: promptEmbeds, pooled: pooled,
                 timestep: [schedule.timesteps[i] / 1000], guidance: guidance, imgIds: imgIds, txtIds: txtIds,
                 outputTokens: n, adapters: adapters, rope: rope, observer: observer.map { see in { see(i, $0) } }, backend: be)

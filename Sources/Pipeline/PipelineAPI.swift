@@ -61,7 +61,10 @@ public final class LoadedModel: @unchecked Sendable {
     public let sha256: String
     public let folder: String
     public let config: ModelBundleConfig
-    public let transformer: FluxTransformer
+    public let transformerConfig: FluxTransformerConfig
+    /// `mini`: resident from the start. flux-kontext: loaded at the first step, dropped while the text encoders
+    /// run (StagedPart).
+    let stagedTransformer: StagedPart<FluxTransformer>
     public let imageEncoder: CLIPImageEncoder
     public let scheduler: FlowMatchScheduler
     public let queryMode: QueryMode
@@ -85,7 +88,9 @@ public final class LoadedModel: @unchecked Sendable {
         self.queryMode = mode
         self.context = context
         backend = try context.backend()
-        transformer = try FluxTransformer.load(folder: components.transformer)
+        let transformer = try FluxTransformer.load(folder: components.transformer)
+        transformerConfig = transformer.config
+        stagedTransformer = StagedPart(resident: transformer)
         imageEncoder = try CLIPImageEncoder.load(folder: components.imageEncoder)
         scheduler = try FlowMatchScheduler(config: FlowMatchSchedulerConfig.load(path: components.scheduler))
         let prompt = try SafetensorsFile(path: components.nullPrompt)
@@ -113,11 +118,13 @@ public final class LoadedModel: @unchecked Sendable {
         self.queryMode = queryMode
         self.context = context
         backend = try context.backend()
-        transformer = try FluxTransformer.load(folder: folder.transformer)
+        let transformerFolder = folder.transformer
+        transformerConfig = try FluxTransformer.checkFolder(transformerFolder)
+        stagedTransformer = StagedPart { try FluxTransformer.load(folder: transformerFolder) }
         scheduler = try FlowMatchScheduler(config: FlowMatchSchedulerConfig.load(path: folder.schedulerConfig))
         self.imageEncoder = try CLIPImageEncoder.load(folder: imageEncoder)
         let parts = try KontextComponents(folder: folder)
-        try parts.validate(against: transformer.config)
+        try parts.validate(against: transformerConfig)
         kontext = parts
         nullPrompt = nil
         config = ModelBundleConfig(family: "flux-kontext", cell: 512, patch: parts.vae.scaleFactor * 2,
@@ -161,6 +168,12 @@ public final class LoadedModel: @unchecked Sendable {
 
     var codec: PixelSpaceCodec { PixelSpaceCodec(patch: config.patch) }
 
+    /// The transformer with its weights, loaded now if it is not resident (flux-kontext's staged loading).
+    public func transformer() throws -> FluxTransformer { try stagedTransformer.get() }
+
+    /// Whether the transformer's weights are in memory now.
+    public var transformerIsResident: Bool { stagedTransformer.isResident }
+
     /// The query modes a model can encode (`load model … query-mode:`).
     public static var queryModeNames: [String] { QueryMode.allCases.map(\.rawValue) }
 }
@@ -183,7 +196,7 @@ public final class LoadedBasis: @unchecked Sendable {
             throw PipelineError.invalid("\(yaml): the basis was trained with query_mode '\(wanted)', the model encodes "
                 + "'\(model.queryMode.rawValue)' (load model … query-mode: \"\(wanted)\")")
         }
-        basis = try LoRWeBBasis.load(path: path, config: model.transformer.config, options: checkpointConfig?.options ?? .release)
+        basis = try LoRWeBBasis.load(path: path, config: model.transformerConfig, options: checkpointConfig?.options ?? .release)
         let queryWidth = model.queryMode.queryDimension(projectionDim: model.imageEncoder.encoder.config.projectionDim)
         guard basis.layout.queryDim == queryWidth else {
             throw PipelineError.invalid("\(path): the basis takes a \(basis.layout.queryDim)-wide query; the model's image encoder "

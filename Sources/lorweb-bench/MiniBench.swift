@@ -27,7 +27,7 @@ func measureMini(threads: Int, reps: Int) throws -> MiniTimes {
     let adapters = try basis.basis.apply(Dictionary(uniqueKeysWithValues: zip(mix.layers, mix.coefficients)))
 
     // One step = (time of 1 + S steps − time of 1 step) / S: the loop body alone, without per-run setup.
-    let side = 2 * cell / model.config.patch, channels = model.transformer.config.inChannels
+    let side = 2 * cell / model.config.patch, channels = model.transformerConfig.inChannels
     let noise = Tensor(shape: [side * side, channels], data: uniform.array(side * side * channels))
     let context = Tensor(shape: [side * side, channels], data: uniform.array(side * side * channels))
     let extra = 10

@@ -33,7 +33,7 @@ final class ModelComponentsTests: XCTestCase {
         let model = try LoadedModel(name: "latent", components: components)
         XCTAssertEqual(model.config.family, "flux-kontext")
 
-        let n = 16 * 16, channels = model.transformer.config.inChannels
+        let n = 16 * 16, channels = model.transformerConfig.inChannels
         var options = SampleOptions()
         options.steps = 2
         let noise = Tensor(shape: [n, channels], data: [Float](repeating: 0.25, count: n * channels))
@@ -43,7 +43,7 @@ final class ModelComponentsTests: XCTestCase {
                                                   observer: { step, _ in observed.append(step) })
         XCTAssertEqual(latents.shape, [n, channels])
         // The observer sees every block of every step, in order.
-        let blocks = model.transformer.config.numLayers + model.transformer.config.numSingleLayers
+        let blocks = model.transformerConfig.numLayers + model.transformerConfig.numSingleLayers
         XCTAssertEqual(observed, [Int](repeating: 0, count: blocks) + [Int](repeating: 1, count: blocks))
         XCTAssertTrue(latents.data.allSatisfy(\.isFinite))
 

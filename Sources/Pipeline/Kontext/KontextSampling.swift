@@ -53,8 +53,9 @@ public enum KontextSampling {
             context = try codec.encode(reference)
             options.stageCache?.store([context], for: contextKey)
         }
+        // One large part at a time: the transformer goes while T5 is in memory, and comes back at the first step.
         let prompt = try kontext.encodePrompt(options.prompt ?? "", backend: model.backend, cache: options.stageCache,
-                                              modelKey: model.sha256)
+                                              modelKey: model.sha256, beforeLoading: { model.stagedTransformer.release() })
         if !prompt.truncatedBy.isEmpty {
             options.note?("warning: the prompt is longer than " + prompt.truncatedBy.joined(separator: " and ")
                 + " allow: it was cut there, as FluxPipeline cuts it")

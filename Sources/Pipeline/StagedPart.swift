@@ -1,0 +1,43 @@
+// Staged loading (issue 20): a large model part is loaded when first used and may be dropped again, so that the
+// full FLUX.1-Kontext-dev pipeline keeps one large part resident at a time (T5-XXL for the prompt, then the
+// transformer for the steps) instead of all of them. The folder was checked at `load model` (every key and
+// shape from the headers), so a later load fails only if the files change underneath.
+import Foundation
+
+final class StagedPart<Part>: @unchecked Sendable {
+    private let load: () throws -> Part
+    private var part: Part?
+    private let lock = NSLock()
+
+    /// A part that is already resident and is never dropped (`mini`).
+    init(resident: Part) {
+        part = resident
+        load = { resident }
+    }
+
+    /// A part loaded on first use.
+    init(load: @escaping () throws -> Part) { self.load = load }
+
+    /// The part, loading it if needed. A caller keeps it alive while it uses it, even if it is released meanwhile.
+    func get() throws -> Part {
+        lock.lock()
+        defer { lock.unlock() }
+        if let part { return part }
+        let loaded = try load()
+        part = loaded
+        return loaded
+    }
+
+    var isResident: Bool {
+        lock.lock()
+        defer { lock.unlock() }
+        return part != nil
+    }
+
+    /// Drops this holder's reference (its memory goes once no caller holds the part).
+    func release() {
+        lock.lock()
+        part = nil
+        lock.unlock()
+    }
+}
