@@ -12,7 +12,8 @@ public enum CPUKernel: String, CaseIterable, Sendable {
     case avx2
     /// arm64 Advanced SIMD, 6×16 register tile (C, CKernels).
     case neon
-    /// Portable C with fmaf: any CPU; the reference the SIMD variants are tested against.
+    /// Portable C with fmaf: any CPU; the reference the SIMD variants are tested against. It tiles like avx512
+    /// (12×32 over two panels), so the driver's two-panel path is tested on machines without AVX-512.
     case scalar
     /// The Swift SIMD8 kernel (ExactGEMM.swift), compiled for the module's target CPU; kept for comparison.
     case swift

@@ -18,7 +18,7 @@ extern "C" {
 
 /// Kernel variants (the values are stable; Swift's CPUKernel maps names to them).
 enum {
-    LW_KERNEL_SCALAR = 0,  // portable C, any CPU; the reference the others are tested against
+    LW_KERNEL_SCALAR = 0,  // portable C, any CPU; the reference the others are tested against (12×32 tiles)
     LW_KERNEL_AVX2 = 1,    // x86-64 AVX2 + FMA, 6×16 register tile
     LW_KERNEL_AVX512 = 2,  // x86-64 AVX-512F, 12×32 register tile (two 16-column panels)
     LW_KERNEL_NEON = 3,    // arm64 Advanced SIMD, 6×16 register tile
