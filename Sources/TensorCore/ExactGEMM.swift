@@ -57,7 +57,8 @@ enum ExactGEMM {
                        b: GEMMPanels(base: bp.pointer, type: panelType), c: cp.pointer, ldc: ldc, bias: biasPointer?.pointer)
             }
         } else {
-            // A tile two panels wide (AVX-512) wants an even panel count per worker.
+            // AVX-512's tile is two panels wide: even panel ranges per worker avoid 16-wide leftovers in the middle.
+            // (scalar tiles the same way but keeps odd splits, so tests also cover a worker starting at an odd panel.)
             let unit = kernel == .avx512 ? 2 : 1
             Parallel.forRanges((panelCount + unit - 1) / unit, threads: threads) { units in
                 let range = units.lowerBound * unit ..< min(panelCount, units.upperBound * unit)
