@@ -69,7 +69,9 @@ static void tile_12x16(ptrdiff_t kb, const float *a, const float *b, ptrdiff_t b
     for (int r = 0; r < MR; r++) _mm512_storeu_ps(c + r * ldc, acc[r]);
 }
 
-static const lw_variant avx512 = {MR, 2, tile_12x32, tile_12x16};
+// kc 256: the two panels' rows for one K block are 256 × 32 floats = 32 KiB, one L1d, reused by every row
+// tile (512 would be 64 KiB and stream from L2). A guess from cache sizes, not measured: no AVX-512 machine here.
+static const lw_variant avx512 = {MR, 2, 256, tile_12x32, tile_12x16};
 
 const lw_variant *lw_variant_avx512(void) { return &avx512; }
 #else

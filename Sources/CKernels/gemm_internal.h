@@ -17,6 +17,7 @@ typedef void (*lw_tile_fn)(ptrdiff_t kb, const float *a, const float *b, ptrdiff
 typedef struct {
     int rows;           // tile rows (MR)
     int panels;         // panels per full tile (1: 16 columns, 2: 32 columns)
+    int kc;             // K block: the tile's B rows (kc × 16·panels floats) are reused by every row tile of an M block
     lw_tile_fn full;    // rows × (16·panels)
     lw_tile_fn single;  // rows × 16, for a last panel left over when panels == 2 (else == full)
 } lw_variant;
