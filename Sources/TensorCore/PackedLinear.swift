@@ -50,9 +50,10 @@ public struct PackedLinear: Sendable {
         self.init(out: out, in: inF, weightAt: { weight.data[$0] }, biasAt: bias.map { b in { b.data[$0] } })
     }
 
-    /// From raw storage (e.g. a memory-mapped safetensors slice), read once and converted exactly to f32.
-    /// `shape` is the weight's shape ([out, in...]); the bias, if any, is `[out]` in `biasDType` (default: `dtype`).
-    /// With `residency: .stored` (the default) bf16/f16 weights keep their 16-bit values in the panels.
+    /// From raw storage (e.g. a memory-mapped safetensors slice), read once. With `residency: .stored` (the default)
+    /// bf16/f16 weights keep their 16-bit values in the panels; otherwise (and for f32) they are converted exactly
+    /// to f32. `shape` is the weight's shape ([out, in...]); the bias, if any, is `[out]` in `biasDType` (default:
+    /// `dtype`), always converted to f32.
     public init(weight: UnsafeRawBufferPointer, dtype: DType, shape: [Int],
                 bias: UnsafeRawBufferPointer? = nil, biasDType: DType? = nil, residency: Residency = .stored) throws {
         guard shape.count >= 2, shape.allSatisfy({ $0 >= 0 }) else {
