@@ -14,7 +14,7 @@ PYTHON ?= python3
 
 help:
 	@echo "make setup     install the system packages (apt: libopenblas-dev libpng-dev libreadline-dev pkg-config;"
-	@echo "               GPU build: libvulkan-dev glslc mesa-vulkan-drivers)"
+	@echo "               GPU build: libvulkan-dev glslc mesa-vulkan-drivers; Slurm test: slurm-wlm munge)"
 	@echo "make build     release build of lorweb"
 	@echo "make run       run $(RECIPE) on the embedded default model"
 	@echo "make test      the whole test suite (release build; goldens included)"
@@ -28,11 +28,14 @@ help:
 # The Vulkan packages make this the GPU build (README "GPU build (Vulkan)"): libvulkan-dev + glslc compile the
 # backend and its shaders; mesa-vulkan-drivers is lavapipe, a CPU Vulkan driver, so every CI run proves that the
 # GPU kernels give the CPU's bytes (conformance suite + goldens on lavapipe). Build with LORWEB_VULKAN=0 to skip it.
+# slurm-wlm + munge: SlurmTests starts a real single-node Slurm (munged, slurmctld, slurmd, all state in its
+# scratch folder) to run `lorweb slurm --submit`; the packages' own services are not used (README "Sharded runs").
 setup:
 	apt-get update
 	DEBIAN_FRONTEND=noninteractive apt-get install -y --no-install-recommends \
 	    libopenblas-dev libpng-dev libreadline-dev pkg-config \
-	    libvulkan-dev glslc mesa-vulkan-drivers
+	    libvulkan-dev glslc mesa-vulkan-drivers \
+	    slurm-wlm munge
 
 build:
 	swift build $(SWIFT_RELEASE) --product lorweb

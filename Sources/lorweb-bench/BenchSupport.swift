@@ -4,7 +4,7 @@ import Foundation
 import TensorCore
 
 struct Options {
-    static let allSections = ["mini", "gemm", "attention", "t5", "full", "vae"]
+    static let allSections = ["mini", "gemm", "attention", "t5", "full", "vae", "stages"]
     /// `vae` (one FLUX.1 VAE decode, minutes at 1024²) runs only when asked for with --only.
     static let defaultSections = ["mini", "gemm", "attention", "t5", "full"]
     var out = "bench-results/bench.md"
@@ -16,6 +16,9 @@ struct Options {
     var sections = Options.defaultSections
     /// Output side of the `vae` section's decode (a multiple of 8).
     var vaeSize = 1024
+    /// The `stages` section's folder (Tools/memory/full_width_folder.py) and generated grid area.
+    var stageFolder: String? = nil
+    var stageMaxArea = 1024 * 1024
     /// A Python with PyTorch + diffusers; nil: the PyTorch columns say "not run".
     var python: String? = nil
     /// GEMM kernel variants timed in the `gemm` section (default: every SIMD variant this machine runs, and swift).
@@ -41,6 +44,11 @@ struct Options {
                 guard let size = Int(value()!), size > 0, size % 8 == 0 else { fail("--vae-size needs a positive multiple of 8") }
                 vaeSize = size
                 i += 1
+            case "--stage-folder" where value() != nil: stageFolder = value()!; i += 1
+            case "--stage-max-area" where value() != nil:
+                guard let area = Int(value()!), area >= 256 else { fail("--stage-max-area needs a number of pixels ≥ 256") }
+                stageMaxArea = area
+                i += 1
             case "--shapes" where value() != nil:
                 shapes = value()!.split(separator: ",").compactMap { spec in
                     let p = spec.split(separator: "x").compactMap { Int($0) }
@@ -63,9 +71,11 @@ struct Options {
                 print("""
                 usage: lorweb-bench [--out FILE] [--reps N] [--only SECTIONS] [--python PY] [--full]
                                     [--shapes MxKxN,...] [--threads 1,2] [--kernels avx2,swift] [--cpu-time]
-                                    [--vae-size 1024]
+                                    [--vae-size 1024] [--stage-folder DIR]
                   sections (comma-separated): \(Options.allSections.joined(separator: ",")); default \(Options.defaultSections.joined(separator: ","))
                   --vae-size S the vae section decodes 16×(S/8)² latents to an S×S image (default 1024)
+                  --stage-folder DIR  the stages section's pipeline folder (Tools/memory/full_width_folder.py)
+                  --stage-max-area A  its generated grid's area in pixels (default 1048576)
                   --python PY  run Tools/bench/torch_bench.py with PY for the PyTorch columns (mini, full)
                   --kernels K  GEMM kernel variants the gemm section times (default: the SIMD ones this machine
                                runs, and swift; scalar is the slow reference, timed only when asked for)

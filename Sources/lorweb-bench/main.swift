@@ -36,6 +36,7 @@ do {
         sections.append(try fullWidthSection(options, threads: fullThreads, reps: fullReps, torch: torch))
     }
     if options.sections.contains("vae") { sections.append(try vaeSection(options, threads: fullThreads)) }
+    if options.sections.contains("stages") { sections.append(try stageMemorySection(options)) }
 } catch {
     fail("\(error)")
 }

@@ -12,7 +12,7 @@ struct Lorweb: ParsableCommand {
         discussion: ExitCodes.documentation,
         subcommands: [RunCommand.self, ReplCommand.self, GoldenCommand.self, InspectCommand.self,
                       ReproduceCommand.self, StepsCommand.self, AnalogiesCommand.self, MiniInitCommand.self,
-                      DevicesCommand.self])
+                      DevicesCommand.self, SlurmCommand.self])
 }
 
 @main

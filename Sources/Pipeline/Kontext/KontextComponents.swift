@@ -79,6 +79,7 @@ public final class KontextComponents: @unchecked Sendable {
             lock.unlock()
             pooled = try CLIPTextEncoder(folder: folder.textEncoder)([clipIds.ids], backend: backend).pooled
             sequence = try T5Encoder(folder: folder.textEncoder2)([t5Ids.ids], backend: backend)  // dropped here
+            ReturnFreedMemory.now()
             cache?.store([sequence, pooled], for: key)
         }
         let embedding = PromptEmbedding(text: text, embeds: sequence, pooled: pooled, truncatedBy: truncated)

@@ -51,18 +51,25 @@ public enum KontextSampling {
             context = stored[0]
         } else {
             context = try codec.encode(reference)
+            ReturnFreedMemory.now()  // the encoder's activations (GB at 1024²) before the transformer loads
             options.stageCache?.store([context], for: contextKey)
         }
-        // One large part at a time: the transformer goes while T5 is in memory, and comes back at the first step.
+        let prompt = try encodePrompt(model, kontext, options: options)
+        let noise = try AnalogyPipeline.initialNoise(options.noise, packing: codec.packing,
+                                                     height: 2 * (output.height / multiple), width: 2 * (output.width / multiple))
+        return Start(grid: grid, output: output, reference: size, context: context, noise: noise, prompt: prompt, codec: codec)
+    }
+
+    /// The prompt's T5 sequence and CLIP pooled vector (memoised, and kept in `options.stageCache`). One large part
+    /// at a time: the transformer is dropped while the text encoders are in memory, and comes back at the first step.
+    public static func encodePrompt(_ model: LoadedModel, _ kontext: KontextComponents, options: SampleOptions) throws -> PromptEmbedding {
         let prompt = try kontext.encodePrompt(options.prompt ?? "", backend: model.backend, cache: options.stageCache,
                                               modelKey: model.sha256, beforeLoading: { model.stagedTransformer.release() })
         if !prompt.truncatedBy.isEmpty {
             options.note?("warning: the prompt is longer than " + prompt.truncatedBy.joined(separator: " and ")
                 + " allow: it was cut there, as FluxPipeline cuts it")
         }
-        let noise = try AnalogyPipeline.initialNoise(options.noise, packing: codec.packing,
-                                                     height: 2 * (output.height / multiple), width: 2 * (output.width / multiple))
-        return Start(grid: grid, output: output, reference: size, context: context, noise: noise, prompt: prompt, codec: codec)
+        return prompt
     }
 
     /// The Euler loop from `start`: final tokens [N, C].

@@ -122,6 +122,7 @@ extension Value {
         case .string(let s): hasher.update("s\(s.utf8.count):"); hasher.update(s)
         case .bool(let b): hasher.update(b ? "T" : "F")
         case .nothing: hasher.update("_")
+        case .pending: hasher.update("?")     // never part of a key: a step given a pending value does not run
         case .list(let items):
             hasher.update("[\(items.count):")
             for item in items { item.digest(into: &hasher) }

@@ -36,7 +36,7 @@ enum ValueCodec {
                 for cell in row { putString(cell, &out) }
             }
         case .nothing: out.append(7)
-        case .model, .basis, .query, .mix: return false
+        case .model, .basis, .query, .mix, .pending: return false
         }
         return true
     }

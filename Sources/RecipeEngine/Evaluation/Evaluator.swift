@@ -27,6 +27,12 @@ public final class Evaluator {
     /// Counters for the front end ("3 cached, 2 computed").
     public private(set) var cacheHits = 0
     public private(set) var stepsRun = 0
+    /// How many of `stepsRun` were costly (cacheable) elements: what a rerun or a merge should not repeat.
+    public private(set) var costlyRun = 0
+    /// In a `--shard` run: the costly elements this shard owns ("samples[3]"), computed or found in the cache.
+    public private(set) var ownedElements: [String] = []
+    /// In a `--shard` run: costly bindings with elements that need other shards' results (the merge computes those).
+    public private(set) var deferredBindings: Set<String> = []
 
     public init(program: CheckedProgram, options: RunOptions, library: StepLibrary = .standard,
                 recipeName: String) {
@@ -52,9 +58,27 @@ public final class Evaluator {
         }
     }
 
-    /// Runs every output line (save, show, assert, ...) in source order.
+    /// Runs every output line (save, show, assert, ...) in source order. A shard runs none: it computes
+    /// what they need (its share of it) and leaves the outputs to the merge.
     public func runOutputs() throws {
-        for index in program.effects { try runStatement(at: index) }
+        for index in program.effects {
+            if case .shard = options.mode { try prepareStatement(at: index) } else { try runStatement(at: index) }
+        }
+    }
+
+    /// Evaluates what a bare statement needs without running it (a shard's pass over the output lines).
+    private func prepareStatement(at index: Int) throws {
+        switch program.statements[index] {
+        case .run(let call):
+            guard let resolved = program.calls[index] else { throw failure("'\(call.name)' was not checked", at: call.span) }
+            for parameter in resolved.step.parameters {
+                if let expr = resolved.arguments[parameter.name] { _ = try evaluate(expr) }
+            }
+        case .expression(let e):
+            _ = try evaluate(e)
+        default:
+            break
+        }
     }
 
     /// Runs one bare statement.
@@ -224,6 +248,13 @@ public final class Evaluator {
         let step = resolved.step
         let span = resolved.call.span
         if options.isInterrupted() { throw RecipeFailure(Diagnostic("interrupted", at: span, category: .interrupted)) }
+        // A shard cannot run a step on another shard's element: the step's result is pending too. A costly step fed
+        // so is left to the merge, by binding name (a pending value can stand for a list, so the shard cannot know
+        // the indices): the shard's record lists the binding as deferred.
+        if case .shard = options.mode, values.values.contains(where: \.containsPending) {
+            if step.cacheable { deferredBindings.insert(bindingName) }
+            return Evaluated(value: .pending, lineage: lineage)
+        }
         for parameter in step.parameters {
             guard let v = values[parameter.name], !(v.isNothing && parameter.isOptional) else { continue }
             if !parameter.type.accepts(value: v) {
@@ -262,16 +293,33 @@ public final class Evaluator {
             let key = CacheKey.make(step: step, arguments: values, inputDigests: inputDigests,
                                     seed: step.usesRandomness ? seed : nil, stream: step.usesRandomness ? stream : nil)
             cacheKey = key
-            switch cache.lookup(key) {
-            case .hit(let value):
+            let element = elementName(bindingName, index, mapped)
+            if case .shard(let shard) = options.mode, shard.owns(element: index) { ownedElements.append(element) }
+            let found = cache.lookup(key)
+            if case .hit(let value) = found {
                 cacheHits += 1
                 lineage.noteWeights(in: value)
                 return Evaluated(value: value, lineage: lineage, bytes: try charge(value, at: span))
-            case .damaged(let reason):
-                options.output("note: cache entry for '\(bindingName)' was damaged (\(reason)); recomputing")
-            case .miss:
-                break
             }
+            var damage: String?
+            if case .damaged(let reason) = found { damage = reason }
+            switch options.mode {
+            case .whole:
+                break
+            case .shard(let shard):
+                // Another shard's element: left to it (the merge reads it from the cache).
+                if !shard.owns(element: index) { return Evaluated(value: .pending, lineage: lineage) }
+            case .merge(let shards, let fillMissing, let deferred):
+                if damage == nil && deferred.contains(bindingName) {
+                    options.notes("note: computing '\(element)' here: it needs elements of other shards")
+                } else if fillMissing {
+                    options.notes("note: computing '\(element)' here (--fill-missing): its cache entry was \(damage.map { "damaged (\($0))" } ?? "missing")")
+                } else {
+                    throw missingElement(element, index: index, damage: damage, shards: shards, at: span)
+                }
+                damage = nil
+            }
+            if let damage { options.output("note: cache entry for '\(bindingName)' was damaged (\(damage)); recomputing") }
         }
         let context = StepContext(seed: seed, stream: stream, streamName: bindingName, broadcastIndex: index,
                                   options: options, baseDirectory: resolved.call.token.file.directory,
@@ -284,6 +332,7 @@ public final class Evaluator {
             throw translate(error, resolved: resolved)
         }
         stepsRun += 1
+        if step.cacheable { costlyRun += 1 }
         let bytes = try charge(result, at: span)
         var resultLineage = context.lineage
         resultLineage.noteWeights(in: result)
@@ -293,6 +342,25 @@ public final class Evaluator {
             }
         }
         return Evaluated(value: result, lineage: resultLineage, bytes: bytes)
+    }
+
+    /// How shard records and messages name a costly element: the binding, with its broadcast index if it has one.
+    private func elementName(_ bindingName: String, _ index: Int, _ mapped: Set<String>) -> String {
+        mapped.isEmpty ? bindingName : "\(bindingName)[\(index)]"
+    }
+
+    /// The merge found a costly element missing (or damaged) in the cache: name it and the shard that owns it.
+    private func missingElement(_ element: String, index: Int, damage: String?, shards: Int?, at span: SourceSpan) -> RecipeFailure {
+        let state = damage.map { "is damaged in the cache (\($0))" } ?? "is missing from the cache"
+        var message = "cannot merge: the result of '\(element)' \(state)"
+        if let shards {
+            let owner = ShardSpec.owner(ofElement: index, count: shards)
+            message += "; it is shard \(owner)/\(shards)'s: rerun `lorweb run \(provenance.recipeName) --shard \(owner)/\(shards)`"
+                + " (it recomputes only what is missing or damaged), or merge with --fill-missing to compute it here"
+        } else {
+            message += "; rerun its shard, or merge with --fill-missing to compute it here"
+        }
+        return RecipeFailure(Diagnostic(message, at: span, category: .missingInput))
     }
 
     private func hashFile(_ path: String, at span: SourceSpan) throws -> String {

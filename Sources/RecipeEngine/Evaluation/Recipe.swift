@@ -13,6 +13,8 @@ public struct CompiledRecipe: Sendable {
 public struct RunSummary: Sendable {
     public var stepsRun: Int
     public var cacheHits: Int
+    /// Costly (cacheable) elements computed, a part of `stepsRun`.
+    public var costlyRun = 0
 }
 
 public enum Recipe {
@@ -52,7 +54,7 @@ public enum Recipe {
                            library: StepLibrary = .standard) throws -> RunSummary {
         let evaluator = Evaluator(program: recipe.program, options: options, library: library, recipeName: recipe.name)
         try evaluator.runOutputs()
-        return RunSummary(stepsRun: evaluator.stepsRun, cacheHits: evaluator.cacheHits)
+        return RunSummary(stepsRun: evaluator.stepsRun, cacheHits: evaluator.cacheHits, costlyRun: evaluator.costlyRun)
     }
 
     /// Compiles and runs a recipe file.

@@ -29,6 +29,8 @@ public struct RunOptions: Sendable {
     public var isInterrupted: @Sendable () -> Bool
     /// The run's memory budget in bytes (`--max-memory`): step results and lists beyond it are refused.
     public var maxMemory = ResourceBudget.defaultBytes
+    /// Whole run, one shard of a sharded run, or the merge that finishes one (Sharding.swift).
+    public var mode = RunMode.whole
 
     public init(execution: ExecutionContext = ExecutionContext(), outputDirectory: String = ".",
                 cache: StepCache? = nil, overrides: [(name: String, value: String)] = [],

@@ -27,6 +27,9 @@ public enum Value: Sendable {
     case mix(Mix)
     case table(TableValue)
     case nothing
+    /// Only inside a `--shard` run: an element another shard computes (Sharding.swift). Steps never see it:
+    /// a step given one is not run and yields `pending` itself; nothing pending is saved or cached.
+    case pending
 
     /// The most specific static type of this value.
     public var type: ValueType {
@@ -42,7 +45,7 @@ public enum Value: Sendable {
         case .query: return .query
         case .mix: return .mix
         case .table: return .table
-        case .nothing: return .nothing
+        case .nothing, .pending: return .nothing
         }
     }
 
@@ -51,6 +54,15 @@ public enum Value: Sendable {
         switch self {
         case .list: return "list"
         default: return type == .integer ? "number" : type.description
+        }
+    }
+
+    /// Whether the value is, or holds, an element another shard computes.
+    public var containsPending: Bool {
+        switch self {
+        case .pending: return true
+        case .list(let items): return items.contains { $0.containsPending }
+        default: return false
         }
     }
 
@@ -65,6 +77,8 @@ extension ValueType {
     public func accepts(value: Value) -> Bool {
         switch (self, value) {
         case (.any, _): return true
+        // A pending element stands for a value of the right type (so a shard broadcasts as a whole run would).
+        case (_, .pending): return true
         case (.either(let options), _): return options.contains { $0.accepts(value: value) }
         case (.integer, .number(let x)): return WholeNumber.isWhole(x)
         case (.number, .number), (.string, .string), (.bool, .bool), (.image, .image), (.tensor, .tensor),

@@ -10,6 +10,7 @@ public enum ValueDescription {
         case .string(let s): return Printer.string(s)
         case .bool(let b): return b ? "true" : "false"
         case .nothing: return "nothing"
+        case .pending: return "pending (computed by another shard)"
         case .image(let image):
             var text = "image \(image.width)x\(image.height), pixels sha256:\(SHA256.hex(image.pixels).prefix(12))"
             if let previewPath { text += " (preview: \(previewPath))" }
