@@ -10,7 +10,7 @@ BIN := .build/release/lorweb
 RECIPE ?= Recipes/quickstart.recipe
 PYTHON ?= python3
 
-.PHONY: help setup build run test bench golden fixtures fuzz clean
+.PHONY: help setup build run test bench golden kernel-check fixtures fuzz clean
 
 help:
 	@echo "make setup     install the system packages (apt: libopenblas-dev libpng-dev libreadline-dev pkg-config;"
@@ -20,6 +20,8 @@ help:
 	@echo "make test      the whole test suite (release build; goldens included)"
 	@echo "make bench     benchmarks vs OpenBLAS and PyTorch (PYTHON=... with torch), written to bench-results/"
 	@echo "make golden    re-render the golden images and show what changed"
+	@echo "make kernel-check  the goldens under every GEMM kernel variant this machine runs (LORWEB_CPU_KERNEL),"
+	@echo "               and the C variants against a rule-1 loop (NEON under qemu-aarch64 when installed)"
 	@echo "make fixtures  regenerate the parity fixtures (PYTHON=... with Tools/fixtures/requirements.txt installed)"
 	@echo "make fuzz      libFuzzer on the safetensors, PNG and recipe readers, FUZZ_SECONDS (60) each (FUZZ_TARGETS=...)"
 
@@ -59,6 +61,16 @@ bench:
 
 golden: build
 	$(BIN) golden update
+
+# Bytes must not depend on the GEMM kernel variant (README "CPU kernel variants"): the goldens under each variant
+# this machine runs (`lorweb --help` exits 78 for one it cannot), then Tools/kernels/run_variant_check.sh.
+kernel-check: build
+	for k in avx512 avx2 neon swift scalar; do \
+	    if ! LORWEB_CPU_KERNEL=$$k $(BIN) --help >/dev/null 2>&1; then echo "kernel $$k: not on this machine, skipped"; continue; fi; \
+	    echo "== golden check, LORWEB_CPU_KERNEL=$$k"; \
+	    LORWEB_CPU_KERNEL=$$k $(BIN) golden check --quiet --no-cache || exit 1; \
+	done
+	Tools/kernels/run_variant_check.sh all
 
 # Every generator writes its committed fixtures to its default folder (see Tools/fixtures/README.md).
 fixtures:

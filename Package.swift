@@ -55,10 +55,16 @@ let package = Package(
         // libpng's error handling needs setjmp, which Swift cannot call: a small C shim owns it.
         .target(name: "CPNGShim", dependencies: ["CPNG"]),
 
+        // The exact GEMM's micro-kernels (AVX-512, AVX2, NEON, scalar) in C: per-function target attributes put
+        // every x86 variant in one binary, chosen at run time (Swift SIMD compiles for one CPU per module).
+        // Contraction off: an FMA appears only where the code calls one (Docs/NUMERICS.md).
+        .target(name: "CKernels", cSettings: [.unsafeFlags(["-ffp-contract=off"])],
+                linkerSettings: [.linkedLibrary("m", .when(platforms: [.linux]))]),
+
         // 1. Scalar math of the numerics contract, reductions, RNGs. No tensors.
         .target(name: "Numerics", swiftSettings: cpuFlags),
         // 2. Tensors, the op set, the Backend seam, the CPU backend.
-        .target(name: "TensorCore", dependencies: ["Numerics", "COpenBLAS"], swiftSettings: cpuFlags),
+        .target(name: "TensorCore", dependencies: ["Numerics", "COpenBLAS", "CKernels"], swiftSettings: cpuFlags),
         // 3. safetensors, PNG, resize, configs, hashing.
         .target(name: "Formats", dependencies: ["TensorCore", "Numerics", "CPNGShim"], swiftSettings: cpuFlags),
         // 3b. Procedural analogies: deterministic (a, a', b, b') images.

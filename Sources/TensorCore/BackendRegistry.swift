@@ -112,7 +112,10 @@ public struct CPUBackendProvider: BackendProvider {
     public init() {}
 
     public func devices() throws -> [DeviceListing] {
-        [DeviceListing(name: Self.family, title: "CPU (\(ProcessInfo.processInfo.activeProcessorCount) cores), exact kernels")]
+        let kernels = CPUKernel.supported.map(\.rawValue).joined(separator: ", ")
+        return [DeviceListing(name: Self.family, title: "CPU (\(ProcessInfo.processInfo.activeProcessorCount) cores), exact kernels",
+                              details: ["GEMM kernel: \(CPUKernel.selected.rawValue) (this machine runs: \(kernels); "
+                                        + "\(CPUKernel.overrideVariable) overrides, same bytes)"])]
     }
 
     public func open(_ device: String, threads: Int) throws -> any Backend { CPUBackend(threads: threads) }

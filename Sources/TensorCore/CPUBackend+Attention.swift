@@ -5,7 +5,7 @@
 // online rescaling, no reductions split.
 
 extension CPUBackend {
-    /// Query rows per work item (a multiple of the 6-row tile).
+    /// Query rows per work item (a multiple of every kernel variant's tile rows, 6 and 12).
     static let attentionQueryBlock = 48
 
     public func attention(q: Tensor, k: Tensor, v: Tensor, heads: Int, scale: Float) -> Tensor {
@@ -29,7 +29,7 @@ extension CPUBackend {
         let kStorage = AlignedFloats(count: pairs * kPanelSize), vStorage = AlignedFloats(count: pairs * vPanelSize)
         defer { withExtendedLifetime((kStorage, vStorage)) {} }
         let (kp, vp) = (SendablePointer(kStorage.pointer), SendablePointer(vStorage.pointer))
-        let threads = self.threads
+        let (threads, kernel) = (self.threads, self.kernel)
 
         k.data.withUnsafeBufferPointer { kData in
             v.data.withUnsafeBufferPointer { vData in
@@ -63,8 +63,9 @@ extension CPUBackend {
                             let (b, h) = (pair / heads, pair % heads)
                             let rows = min(block, lq - i0)
                             let rowOffset = (b * lq + i0) * width + h * d
-                            ExactGEMM.serial(rows: 0..<rows, panels: 0..<keyPanels, n: lk, k: d, a: qs.pointer + rowOffset,
-                                             lda: width, b: kp.pointer + pair * kPanelSize, c: scores, ldc: lk, bias: nil)
+                            ExactGEMM.serial(kernel: kernel, rows: 0..<rows, panels: 0..<keyPanels, n: lk, k: d,
+                                             a: qs.pointer + rowOffset, lda: width,
+                                             b: GEMMPanels(f32: kp.pointer + pair * kPanelSize), c: scores, ldc: lk, bias: nil)
                             for r in 0..<rows {
                                 let row = scores + r * lk
                                 for j in 0..<lk { row[j] = row[j] * scale }
@@ -74,8 +75,9 @@ extension CPUBackend {
                                 }
                                 Self.softmaxRow(row, row, lk)
                             }
-                            ExactGEMM.serial(rows: 0..<rows, panels: 0..<valuePanels, n: d, k: lk, a: scores, lda: lk,
-                                             b: vp.pointer + pair * vPanelSize, c: os.pointer + rowOffset, ldc: width, bias: nil)
+                            ExactGEMM.serial(kernel: kernel, rows: 0..<rows, panels: 0..<valuePanels, n: d, k: lk, a: scores,
+                                             lda: lk, b: GEMMPanels(f32: vp.pointer + pair * vPanelSize),
+                                             c: os.pointer + rowOffset, ldc: width, bias: nil)
                         }
                     }
                 }

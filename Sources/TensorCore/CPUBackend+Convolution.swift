@@ -28,7 +28,7 @@ extension CPUBackend {
         let product = AlignedFloats(uninitializedCount: band * outChannels)
         defer { withExtendedLifetime((rows, product)) {} }
         let (rp, pp) = (SendablePointer(rows.pointer), SendablePointer(product.pointer))
-        let threads = self.threads
+        let (threads, gemmKernel) = (self.threads, self.kernel)
         x.data.withUnsafeBufferPointer { xp in
             y.withUnsafeMutableBufferPointer { yp in
                 let (src, dst) = (SendableConstPointer(xp.base), SendablePointer(yp.base))
@@ -41,7 +41,7 @@ extension CPUBackend {
                                                        pixels: start + part.lowerBound ..< start + part.upperBound,
                                                        into: rp.pointer + part.lowerBound * depth)
                             }
-                            ExactGEMM.multiply(m: count, n: outChannels, k: depth, a: rp.pointer, lda: depth, panels: panels,
+                            ExactGEMM.multiply(kernel: gemmKernel, m: count, n: outChannels, k: depth, a: rp.pointer, lda: depth, panels: panels,
                                                c: pp.pointer, ldc: outChannels, bias: bias, threads: threads)
                             Parallel.forRanges(outChannels, threads: threads, minimumPerThread: max(1, 1 << 14 / count)) { channels in
                                 for o in channels {

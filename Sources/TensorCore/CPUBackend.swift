@@ -5,12 +5,17 @@ public struct CPUBackend: Backend {
     /// Worker threads for one op (outputs are split between them; never a reduction).
     public let threads: Int
     public let mode: ComputeMode
+    /// The exact GEMM's micro-kernel (linear, matmul, conv2d, attention); every variant gives the same bytes.
+    public let kernel: CPUKernel
     let reference = ReferenceBackend()
 
-    public init(threads: Int, mode: ComputeMode = .exact) {
+    /// `kernel` defaults to the process's choice (CPUKernel.selected); it must be one this machine supports.
+    public init(threads: Int, mode: ComputeMode = .exact, kernel: CPUKernel = .selected) {
         precondition(threads >= 1, "CPUBackend: threads must be >= 1, got \(threads)")
+        precondition(kernel.isSupported, "CPUBackend: this CPU cannot run the \(kernel.rawValue) kernel")
         self.threads = threads
         self.mode = mode
+        self.kernel = kernel
     }
 
     public func linear(_ x: Tensor, _ layer: PackedLinear) -> Tensor {
@@ -21,7 +26,7 @@ public struct CPUBackend: Backend {
         x.data.withUnsafeBufferPointer { xp in
             y.withUnsafeMutableBufferPointer { yp in
                 layer.withPointers { panels, bias in
-                    ExactGEMM.multiply(m: m, n: n, k: k, a: xp.base, lda: k, panels: panels,
+                    ExactGEMM.multiply(kernel: kernel, m: m, n: n, k: k, a: xp.base, lda: k, panels: panels,
                                        c: yp.base, ldc: n, bias: bias, threads: threads)
                 }
             }
@@ -57,7 +62,7 @@ public struct CPUBackend: Backend {
                     PanelPacking.packKN(bp.base, ldb: n, k: k, n: n, into: packed)
                 }
                 c.withUnsafeMutableBufferPointer { cp in
-                    ExactGEMM.multiply(m: m, n: n, k: k, a: ap.base, lda: k, panels: packed,
+                    ExactGEMM.multiply(kernel: kernel, m: m, n: n, k: k, a: ap.base, lda: k, panels: GEMMPanels(f32: packed),
                                        c: cp.base, ldc: n, bias: nil, threads: threads)
                 }
             }

@@ -1,11 +1,32 @@
 // The exact GEMM (Docs/NUMERICS.md rule 1): C[i, j] = fma(a[i,K-1], b[K-1,j], … fma(a[i,0], b[0,j], +0.0)) (+ bias[j]).
 //
-// BLIS-style blocking with a 6×16 register tile (12 SIMD8 accumulators; per k: 2 B loads, 6 broadcasts, 12 FMAs).
-// B comes pre-packed in 16-column panels ([K][16] per panel, see PackedLinear). A is packed per (mc × kc) block
-// into 6-row micro-panels ([kc][6]). K is blocked by kc; between blocks the accumulator goes through C in memory
-// as a Float (store, later load and continue), which is exact, so every element is ONE sequential fma chain
-// over k ascending whatever the block sizes. Bias is added once, after the last block. Threads own disjoint
-// row ranges (or panel ranges when there are few rows): the result is identical at every thread count.
+// BLIS-style blocking: B comes pre-packed in 16-column panels ([K][16] per panel, see PackedLinear), in f32 or
+// (half-resident weights) bf16/f16. A is packed per (mc × kc) block into micro-panels of the tile's rows. K is
+// blocked by kc; between blocks the accumulator goes through C in memory as a Float (store, later load and
+// continue), which is exact, so every element is ONE sequential fma chain over k ascending whatever the block
+// sizes. Bias is added once, after the last block. Threads own disjoint row ranges (or panel ranges when there
+// are few rows): the result is identical at every thread count.
+//
+// The register tile is chosen at run time (CPUKernel): the C variants in CKernels (AVX-512 12×32, AVX2 6×16,
+// NEON 6×16, scalar) or the Swift 6×16 SIMD8 kernel below. All compute the same chains, so the same bytes.
+import CKernels
+import Numerics
+
+/// The right operand of the GEMM: packed panels and their element type (LW_PANEL_*).
+struct GEMMPanels {
+    let base: UnsafeRawPointer
+    let type: Int32
+
+    init(f32 pointer: UnsafePointer<Float>) {
+        base = UnsafeRawPointer(pointer)
+        type = Int32(LW_PANEL_F32)
+    }
+
+    init(base: UnsafeRawPointer, type: Int32) {
+        self.base = base
+        self.type = type
+    }
+}
 
 enum ExactGEMM {
     static let mr = 6
@@ -18,31 +39,52 @@ enum ExactGEMM {
 
     /// C rows 0..<m, columns 0..<n (row stride ldc) = A (row stride lda) · B (panels, K = k) (+ bias).
     /// `bias`, when given, is padded to a multiple of 16. Runs on up to `threads` workers.
-    static func multiply(m: Int, n: Int, k: Int, a: UnsafePointer<Float>, lda: Int, panels: UnsafePointer<Float>,
-                         c: UnsafeMutablePointer<Float>, ldc: Int, bias: UnsafePointer<Float>?, threads: Int) {
+    static func multiply(kernel: CPUKernel, m: Int, n: Int, k: Int, a: UnsafePointer<Float>, lda: Int,
+                         panels: GEMMPanels, c: UnsafeMutablePointer<Float>, ldc: Int, bias: UnsafePointer<Float>?,
+                         threads: Int) {
         guard m > 0, n > 0 else { return }
         let panelCount = (n + nr - 1) / nr
-        let (ap, bp, cp) = (SendableConstPointer(a), SendableConstPointer(panels), SendablePointer(c))
+        let tileRows = kernel.tileRows
+        let (ap, bp, cp) = (SendableConstPointer(a), SendableRawPointer(panels.base), SendablePointer(c))
+        let panelType = panels.type
         let biasPointer = bias.map { SendableConstPointer($0) }
-        let rowBlocks = (m + mr - 1) / mr
-        // Split rows when each worker gets several 6-row tiles; otherwise split the 16-column panels.
+        let rowBlocks = (m + tileRows - 1) / tileRows
+        // Split rows when each worker gets several tiles of rows; otherwise split the 16-column panels.
         if rowBlocks >= 2 * threads || panelCount < threads {
             Parallel.forRanges(rowBlocks, threads: threads) { blocks in
-                let rows = blocks.lowerBound * mr ..< min(m, blocks.upperBound * mr)
-                serial(rows: rows, panels: 0..<panelCount, n: n, k: k, a: ap.pointer, lda: lda, b: bp.pointer,
-                       c: cp.pointer, ldc: ldc, bias: biasPointer?.pointer)
+                let rows = blocks.lowerBound * tileRows ..< min(m, blocks.upperBound * tileRows)
+                serial(kernel: kernel, rows: rows, panels: 0..<panelCount, n: n, k: k, a: ap.pointer, lda: lda,
+                       b: GEMMPanels(base: bp.pointer, type: panelType), c: cp.pointer, ldc: ldc, bias: biasPointer?.pointer)
             }
         } else {
-            Parallel.forRanges(panelCount, threads: threads) { panelRange in
-                serial(rows: 0..<m, panels: panelRange, n: n, k: k, a: ap.pointer, lda: lda, b: bp.pointer,
-                       c: cp.pointer, ldc: ldc, bias: biasPointer?.pointer)
+            // AVX-512's tile is two panels wide: even panel ranges per worker avoid 16-wide leftovers in the middle.
+            // (scalar tiles the same way but keeps odd splits, so tests also cover a worker starting at an odd panel.)
+            let unit = kernel == .avx512 ? 2 : 1
+            Parallel.forRanges((panelCount + unit - 1) / unit, threads: threads) { units in
+                let range = units.lowerBound * unit ..< min(panelCount, units.upperBound * unit)
+                serial(kernel: kernel, rows: 0..<m, panels: range, n: n, k: k, a: ap.pointer, lda: lda,
+                       b: GEMMPanels(base: bp.pointer, type: panelType), c: cp.pointer, ldc: ldc, bias: biasPointer?.pointer)
             }
         }
     }
 
-    /// One worker's share: C[rows, panels] on the calling thread.
-    static func serial(rows: Range<Int>, panels: Range<Int>, n: Int, k: Int, a: UnsafePointer<Float>, lda: Int,
-                       b: UnsafePointer<Float>, c: UnsafeMutablePointer<Float>, ldc: Int, bias: UnsafePointer<Float>?) {
+    /// One worker's share: C[rows, panels] on the calling thread, with the given kernel variant.
+    static func serial(kernel: CPUKernel, rows: Range<Int>, panels: Range<Int>, n: Int, k: Int, a: UnsafePointer<Float>,
+                       lda: Int, b: GEMMPanels, c: UnsafeMutablePointer<Float>, ldc: Int, bias: UnsafePointer<Float>?) {
+        guard let code = kernel.cCode else {
+            swiftSerial(rows: rows, panels: panels, n: n, k: k, a: a, lda: lda, b: b, c: c, ldc: ldc, bias: bias)
+            return
+        }
+        let status = lw_gemm_serial(code, rows.lowerBound, rows.upperBound, panels.lowerBound, panels.upperBound,
+                                    n, k, a, lda, b.base, b.type, c, ldc, bias)
+        // Variants are checked when selected and panel types are ours, so only scratch allocation can fail.
+        precondition(status == 0, "ExactGEMM: the \(kernel.rawValue) kernel failed (out of memory for its scratch?)")
+    }
+
+    /// The Swift kernel's loop. Half panels are widened one (K block, panel) slice at a time into a scratch that
+    /// every 6-row tile of the M block reuses (the same exact conversion as CKernels' lw_widen).
+    static func swiftSerial(rows: Range<Int>, panels: Range<Int>, n: Int, k: Int, a: UnsafePointer<Float>, lda: Int,
+                            b: GEMMPanels, c: UnsafeMutablePointer<Float>, ldc: Int, bias: UnsafePointer<Float>?) {
         if k == 0 {
             // Empty chain: +0.0, then the bias add.
             for i in rows {
@@ -54,8 +96,12 @@ enum ExactGEMM {
         }
         let blockRows = min(mc, rows.count)
         let packedStorage = AlignedFloats(uninitializedCount: ((blockRows + mr - 1) / mr) * mr * min(kc, k))
-        defer { withExtendedLifetime(packedStorage) {} }
+        let half = b.type != Int32(LW_PANEL_F32)
+        let widened = AlignedFloats(uninitializedCount: half ? min(kc, k) * nr : 0)
+        defer { withExtendedLifetime((packedStorage, widened)) {} }
         let packedA = packedStorage.pointer
+        let f32Panels = b.base.assumingMemoryBound(to: Float.self)
+        let halfPanels = b.base.assumingMemoryBound(to: UInt16.self)
         var tile = SIMDTile()
         var pc = 0
         while pc < k {
@@ -66,7 +112,13 @@ enum ExactGEMM {
                 let mb = min(mc, rows.upperBound - ic)
                 packA(a + ic * lda + pc, lda: lda, rows: mb, kb: kb, into: packedA)
                 for p in panels {
-                    let bPanel = b + p * k * nr + pc * nr
+                    let bPanel: UnsafePointer<Float>
+                    if half {
+                        lw_widen(b.type, halfPanels + p * k * nr + pc * nr, widened.pointer, kb * nr)
+                        bPanel = UnsafePointer(widened.pointer)
+                    } else {
+                        bPanel = f32Panels + p * k * nr + pc * nr
+                    }
                     let cols = min(nr, n - p * nr)
                     let panelBias = last ? bias.map { $0 + p * nr } : nil
                     var ir = 0

@@ -30,13 +30,10 @@ enum OpenBLASGEMM {
     static func linear(_ x: Tensor, _ layer: PackedLinear, threads: Int) -> Tensor {
         let m = x.rowCount, k = layer.inFeatures, n = layer.outFeatures, w = PackedLinear.panelWidth
         var wt = [Float](repeating: 0, count: k * n)
-        do {
-            let src = layer.panels.pointer
-            wt.withUnsafeMutableBufferPointer { dst in
-                for j in 0..<n {
-                    let base = (j / w) * k * w + j % w
-                    for kk in 0..<k { dst[kk * n + j] = src[base + kk * w] }
-                }
+        wt.withUnsafeMutableBufferPointer { dst in
+            for j in 0..<n {
+                let base = (j / w) * k * w + j % w
+                for kk in 0..<k { dst[kk * n + j] = layer.panelValue(base + kk * w) }
             }
         }
         var y = [Float](repeating: 0, count: m * n)

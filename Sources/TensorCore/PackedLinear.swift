@@ -7,16 +7,34 @@
 //
 // Any weight tensor of rank >= 2 is accepted as [out, rest...] and flattened to [out, prod(rest)]:
 // a Conv2d weight [O, C, p, p] becomes the patch-embedding matrix over unfolded (c, dy, dx) patches.
+//
+// Residency: weights read from bf16/f16 storage keep their 16-bit bits in the panels by default (half the
+// memory of f32); the GEMM widens them to f32 exactly, a K block of a panel at a time, so products and bytes
+// are the same as with f32 panels. Biases are always f32 (they are small).
+import CKernels
 import Numerics
 
 public struct PackedLinear: Sendable {
     /// Output columns per panel (the micro-kernel width).
     public static let panelWidth = 16
 
+    /// How panels read from half-precision storage are kept in memory.
+    public enum Residency: String, Sendable, CaseIterable {
+        /// Keep the stored dtype: bf16/f16 stay 16-bit (widened inside the GEMM); f32 stays f32. The default.
+        case stored
+        /// Widen everything to f32 at load (twice the memory for half checkpoints, the same bytes out).
+        case f32
+    }
+
+    /// The panels: panelCount × inFeatures × panelWidth elements (see the layout above), f32 or 16-bit.
+    enum Panels: Sendable {
+        case f32(AlignedFloats)
+        case half(AlignedHalves, DType)
+    }
+
     public let inFeatures: Int
     public let outFeatures: Int
-    /// panelCount × inFeatures × panelWidth floats (see the layout above).
-    let panels: AlignedFloats
+    let panels: Panels
     /// Bias padded with zeros to panelCount × panelWidth; nil when the layer has none.
     let paddedBias: [Float]?
 
@@ -32,10 +50,12 @@ public struct PackedLinear: Sendable {
         self.init(out: out, in: inF, weightAt: { weight.data[$0] }, biasAt: bias.map { b in { b.data[$0] } })
     }
 
-    /// From raw storage (e.g. a memory-mapped safetensors slice), read once and converted exactly to f32.
-    /// `shape` is the weight's shape ([out, in...]); the bias, if any, is `[out]` in `biasDType` (default: `dtype`).
+    /// From raw storage (e.g. a memory-mapped safetensors slice), read once. With `residency: .stored` (the default)
+    /// bf16/f16 weights keep their 16-bit values in the panels; otherwise (and for f32) they are converted exactly
+    /// to f32. `shape` is the weight's shape ([out, in...]); the bias, if any, is `[out]` in `biasDType` (default:
+    /// `dtype`), always converted to f32.
     public init(weight: UnsafeRawBufferPointer, dtype: DType, shape: [Int],
-                bias: UnsafeRawBufferPointer? = nil, biasDType: DType? = nil) throws {
+                bias: UnsafeRawBufferPointer? = nil, biasDType: DType? = nil, residency: Residency = .stored) throws {
         guard shape.count >= 2, shape.allSatisfy({ $0 >= 0 }) else {
             throw TensorError("PackedLinear: weight shape \(shape) is not [out, in...]")
         }
@@ -53,7 +73,12 @@ public struct PackedLinear: Sendable {
             }
             biasAt = Self.reader(bias, bt)
         }
-        self.init(out: out, in: inF, weightAt: weightAt, biasAt: biasAt)
+        if residency == .stored && dtype != .f32 {
+            self.init(out: out, in: inF, halfBits: { weight.loadUnaligned(fromByteOffset: $0 * 2, as: UInt16.self) },
+                      dtype: dtype, biasAt: biasAt)
+        } else {
+            self.init(out: out, in: inF, weightAt: weightAt, biasAt: biasAt)
+        }
     }
 
     /// From element functions: `weight(o, i)` is W[o, i] (PyTorch layout), `bias(o)` is b[o]. For weights held
@@ -77,13 +102,52 @@ public struct PackedLinear: Sendable {
         }
         self.inFeatures = inF
         self.outFeatures = out
-        self.panels = packed
-        if let biasAt {
-            var b = [Float](repeating: 0, count: panelCount * w)
-            for o in 0..<out { b[o] = biasAt(o) }
-            self.paddedBias = b
-        } else {
-            self.paddedBias = nil
+        self.panels = .f32(packed)
+        self.paddedBias = Self.padded(biasAt, out: out, panelCount: panelCount)
+    }
+
+    /// `halfBits(o * in + i)` is the bf16/f16 bit pattern of W[o, i]; the bits are packed as they are.
+    init(out: Int, in inF: Int, halfBits: (Int) -> UInt16, dtype: DType, biasAt: ((Int) -> Float)?) {
+        precondition(dtype == .bf16 || dtype == .f16, "PackedLinear: half panels need bf16 or f16, got \(dtype)")
+        let w = Self.panelWidth
+        let panelCount = (out + w - 1) / w
+        let packed = AlignedHalves(count: panelCount * inF * w)  // zero bits are +0.0 in both formats
+        let dst = packed.pointer
+        for o in 0..<out {
+            let base = (o / w) * inF * w + o % w
+            for i in 0..<inF { dst[base + i * w] = halfBits(o * inF + i) }
+        }
+        self.inFeatures = inF
+        self.outFeatures = out
+        self.panels = .half(packed, dtype)
+        self.paddedBias = Self.padded(biasAt, out: out, panelCount: panelCount)
+    }
+
+    private static func padded(_ biasAt: ((Int) -> Float)?, out: Int, panelCount: Int) -> [Float]? {
+        guard let biasAt else { return nil }
+        var b = [Float](repeating: 0, count: panelCount * panelWidth)
+        for o in 0..<out { b[o] = biasAt(o) }
+        return b
+    }
+
+    /// The element type the panels are kept in (f32, or the checkpoint's bf16/f16).
+    public var panelDType: DType {
+        switch panels {
+        case .f32: return .f32
+        case .half(_, let dtype): return dtype
+        }
+    }
+
+    /// Bytes of the packed panels (the weight's resident size; the padded bias is not counted).
+    public var panelBytes: Int { panelCount * inFeatures * Self.panelWidth * panelDType.size }
+
+    /// Panel element `index` (panel-layout offset) as f32, widened exactly.
+    @inline(__always)
+    func panelValue(_ index: Int) -> Float {
+        switch panels {
+        case .f32(let f): return f.pointer[index]
+        case .half(let h, .bf16): return DTypeConversion.float(bf16Bits: h.pointer[index])
+        case .half(let h, _): return DTypeConversion.float(f16Bits: h.pointer[index])
         }
     }
 
@@ -91,7 +155,7 @@ public struct PackedLinear: Sendable {
     public func weight(out o: Int, in i: Int) -> Float {
         let w = Self.panelWidth
         precondition(o >= 0 && o < outFeatures && i >= 0 && i < inFeatures, "PackedLinear: weight(\(o), \(i)) out of range")
-        return panels.pointer[(o / w) * inFeatures * w + i * w + o % w]
+        return panelValue((o / w) * inFeatures * w + i * w + o % w)
     }
 
     /// The bias element o, or nil when the layer has no bias.
@@ -106,20 +170,44 @@ public struct PackedLinear: Sendable {
         paddedBias.map { Tensor(shape: [outFeatures], data: Array($0[0..<outFeatures])) }
     }
 
-    /// The packed panels (panelCount × inFeatures × 16 floats, layout above) and the padded bias, read-only, for
-    /// backends outside this module (the Vulkan backend uploads the panels as they are). `storage` identifies the
-    /// packed weights: equal for copies of one PackedLinear, so a backend can cache its upload.
+    /// The packed panels as f32 (panelCount × inFeatures × 16 floats, layout above) and the padded bias, read-only,
+    /// for backends outside this module (the Vulkan backend uploads the panels as they are). Half panels are widened
+    /// into a temporary copy for the call. `storage` identifies the packed weights: equal for copies of one
+    /// PackedLinear, so a backend can cache its upload.
     public func withPackedStorage<R>(_ body: (_ panels: UnsafeBufferPointer<Float>, _ paddedBias: [Float]?,
                                               _ storage: ObjectIdentifier) throws -> R) rethrows -> R {
-        try body(UnsafeBufferPointer(start: panels.pointer, count: panelCount * inFeatures * Self.panelWidth),
-                 paddedBias, ObjectIdentifier(panels))
+        let count = panelCount * inFeatures * Self.panelWidth
+        switch panels {
+        case .f32(let f):
+            return try body(UnsafeBufferPointer(start: f.pointer, count: count), paddedBias, ObjectIdentifier(f))
+        case .half(let h, _):
+            let widened = AlignedFloats(uninitializedCount: count)
+            lw_widen(Self.panelType(panelDType), h.pointer, widened.pointer, count)
+            return try withExtendedLifetime(widened) {
+                try body(UnsafeBufferPointer(start: widened.pointer, count: count), paddedBias, ObjectIdentifier(h))
+            }
+        }
     }
 
     /// The panels and the padded bias (nil without bias) as pointers, for the kernels.
-    func withPointers<R>(_ body: (UnsafePointer<Float>, UnsafePointer<Float>?) -> R) -> R {
-        let base = UnsafePointer(panels.pointer)
-        guard let paddedBias else { return body(base, nil) }
-        return paddedBias.withUnsafeBufferPointer { body(base, $0.baseAddress ?? base) }
+    func withPointers<R>(_ body: (GEMMPanels, UnsafePointer<Float>?) -> R) -> R {
+        let gemmPanels: GEMMPanels
+        switch panels {
+        case .f32(let f): gemmPanels = GEMMPanels(f32: f.pointer)
+        case .half(let h, let dtype): gemmPanels = GEMMPanels(base: UnsafeRawPointer(h.pointer), type: Self.panelType(dtype))
+        }
+        return withExtendedLifetime(panels) {
+            guard let paddedBias else { return body(gemmPanels, nil) }
+            return paddedBias.withUnsafeBufferPointer { body(gemmPanels, $0.baseAddress) }
+        }
+    }
+
+    static func panelType(_ dtype: DType) -> Int32 {
+        switch dtype {
+        case .f32: return Int32(LW_PANEL_F32)
+        case .bf16: return Int32(LW_PANEL_BF16)
+        case .f16: return Int32(LW_PANEL_F16)
+        }
     }
 
     private static func reader(_ raw: UnsafeRawBufferPointer, _ dtype: DType) -> (Int) -> Float {

@@ -13,6 +13,11 @@ struct SendableConstPointer<T>: @unchecked Sendable {
     init(_ pointer: UnsafePointer<T>) { self.pointer = pointer }
 }
 
+struct SendableRawPointer: @unchecked Sendable {
+    let pointer: UnsafeRawPointer
+    init(_ pointer: UnsafeRawPointer) { self.pointer = pointer }
+}
+
 enum Parallel {
     /// Calls `body` on up to `threads` contiguous, disjoint sub-ranges covering 0..<count (in parallel when
     /// there is more than one). `minimumPerThread` keeps tiny jobs on the calling thread.
@@ -66,4 +71,19 @@ extension Array where Element == Float {
     init(uninitializedCount count: Int) {
         self.init(unsafeUninitializedCapacity: count) { _, initialized in initialized = count }
     }
+}
+
+/// The 16-bit twin of AlignedFloats: half-resident (bf16/f16) weight panels, 64-byte aligned, zero-filled.
+final class AlignedHalves: @unchecked Sendable {
+    let pointer: UnsafeMutablePointer<UInt16>
+    let count: Int
+
+    init(count: Int) {
+        self.count = count
+        let raw = UnsafeMutableRawPointer.allocate(byteCount: max(count, 1) * 2, alignment: 64)
+        pointer = raw.bindMemory(to: UInt16.self, capacity: max(count, 1))
+        pointer.update(repeating: 0, count: max(count, 1))
+    }
+
+    deinit { pointer.deallocate() }
 }

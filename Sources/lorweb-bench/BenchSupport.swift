@@ -1,6 +1,7 @@
 // Shared pieces of the benchmarks: options, timers, statistics, machine description, seeded inputs.
 import COpenBLAS
 import Foundation
+import TensorCore
 
 struct Options {
     static let allSections = ["mini", "gemm", "attention", "t5", "full", "vae", "stages"]
@@ -21,6 +22,8 @@ struct Options {
     var streamWeights = false
     /// A Python with PyTorch + diffusers; nil: the PyTorch columns say "not run".
     var python: String? = nil
+    /// GEMM kernel variants timed in the `gemm` section (default: every SIMD variant this machine runs, and swift).
+    var kernels: [CPUKernel] = CPUKernel.supported.filter { $0 != .scalar }
 
     init(_ args: [String]) {
         var i = 1
@@ -54,19 +57,31 @@ struct Options {
                     return p.count == 3 ? (p[0], p[1], p[2]) : nil
                 }
                 i += 1
+            case "--kernels" where value() != nil:
+                kernels = []
+                for name in value()!.split(separator: ",") {
+                    guard let kernel = CPUKernel(rawValue: String(name)), kernel.isSupported else {
+                        fail("--kernels: '\(name)' is not a kernel this machine runs (\(CPUKernel.supported.map(\.rawValue).joined(separator: ",")))")
+                    }
+                    kernels.append(kernel)
+                }
+                i += 1
             case "--threads" where value() != nil:
                 threads = value()!.split(separator: ",").compactMap { Int($0) }.filter { $0 > 0 }
                 i += 1
             case "--help", "-h":
                 print("""
                 usage: lorweb-bench [--out FILE] [--reps N] [--only SECTIONS] [--python PY] [--full]
-                                    [--shapes MxKxN,...] [--threads 1,2] [--cpu-time] [--vae-size 1024] [--stage-folder DIR]
+                                    [--shapes MxKxN,...] [--threads 1,2] [--kernels avx2,swift] [--cpu-time]
+                                    [--vae-size 1024] [--stage-folder DIR]
                   sections (comma-separated): \(Options.allSections.joined(separator: ",")); default \(Options.defaultSections.joined(separator: ","))
                   --vae-size S the vae section decodes 16×(S/8)² latents to an S×S image (default 1024)
                   --stage-folder DIR  the stages section's pipeline folder (Tools/memory/full_width_folder.py)
                   --stage-max-area A  its generated grid's area in pixels (default 1048576)
                   --stream-weights    the stages section with the transformer's blocks streamed
                   --python PY  run Tools/bench/torch_bench.py with PY for the PyTorch columns (mini, full)
+                  --kernels K  GEMM kernel variants the gemm section times (default: the SIMD ones this machine
+                               runs, and swift; scalar is the slow reference, timed only when asked for)
                   --full       GEMM grid M∈{256,1024,4096} × (K,N) ∈ {(3072,3072), (3072,12288), (12288,3072), (15360,3072)}
                 """)
                 exit(0)
@@ -131,8 +146,15 @@ func machineDescription() -> String {
     }
     let config = String(cString: openblas_get_config())
     let core = String(cString: openblas_get_corename())
+    // The vector extensions the kernel variants care about, as the kernel reports them.
+    let wanted = ["avx2", "fma", "f16c", "avx512f", "avx512bw", "avx512vl", "avx512_vnni", "avx512_bf16", "avx512_fp16",
+                  "asimd", "fphp", "sve"]
+    let present = Set(field("flags").split(separator: " ").map(String.init) + field("Features").split(separator: " ").map(String.init))
+    let flags = wanted.filter(present.contains).joined(separator: " ")
     return "\(field("model name")), \(ProcessInfo.processInfo.activeProcessorCount) cores, \(field("cpu MHz")) MHz " +
-        "(cpuinfo); load average \(loadAverage()); \(config) (core \(core))"
+        "(cpuinfo); flags: \(flags.isEmpty ? "none of the SIMD ones" : flags); GEMM kernel \(CPUKernel.selected.rawValue) " +
+        "(runs: \(CPUKernel.supported.map(\.rawValue).joined(separator: ", "))); load average \(loadAverage()); " +
+        "\(config) (core \(core))"
 }
 
 func loadAverage() -> String {

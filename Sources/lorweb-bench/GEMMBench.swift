@@ -15,14 +15,13 @@ func gemmSection(_ options: Options) -> String {
     }
     var uniform = Uniform()
     var rows: [String] = []
+    let kernels = options.kernels
     for (m, k, n) in shapes {
         let x = Tensor(shape: [m, k], data: uniform.array(m * k))
         let wt = uniform.array(k * n)  // B = Wᵀ, [K, N] row-major for sgemm
         let layer = PackedLinear(outFeatures: n, inFeatures: k, weight: { o, i in wt[i * n + o] })
         let flops = 2.0 * Double(m) * Double(k) * Double(n)
         for threads in options.threads {
-            let backend = CPUBackend(threads: threads)
-            let exact = measure(flops: flops, reps: options.reps, cpuTime: options.cpuTime) { _ = backend.linear(x, layer) }
             openblas_set_num_threads(Int32(threads))
             var c = [Float](repeating: 0, count: m * n)
             let blas = measure(flops: flops, reps: options.reps, cpuTime: options.cpuTime) {
@@ -30,9 +29,15 @@ func gemmSection(_ options: Options) -> String {
                 cblas_sgemm(CblasRowMajor, CblasNoTrans, CblasNoTrans, Int32(m), Int32(n), Int32(k), 1,
                             x.data, Int32(k), wt, Int32(n), 0, &c, Int32(n))
             }
-            let row = String(format: "| %d | %d | %d | %d | %.1f (%.1f) | %.1f (%.1f) | %.2f (%.2f) |",
-                             m, k, n, threads, exact.best, exact.median, blas.best, blas.median,
-                             exact.best / blas.best, exact.median / blas.median)
+            var cells = [String(format: "%.1f (%.1f)", blas.median, blas.best)]
+            var ratios: [String] = []
+            for kernel in kernels {
+                let backend = CPUBackend(threads: threads, kernel: kernel)
+                let exact = measure(flops: flops, reps: options.reps, cpuTime: options.cpuTime) { _ = backend.linear(x, layer) }
+                cells.append(String(format: "%.1f (%.1f)", exact.median, exact.best))
+                ratios.append(String(format: "%.2f", exact.median / blas.median))
+            }
+            let row = "| \(m) | \(k) | \(n) | \(threads) | " + (cells + ratios).joined(separator: " | ") + " |"
             print(row)
             rows.append(row)
         }
@@ -40,16 +45,21 @@ func gemmSection(_ options: Options) -> String {
     let clock = options.cpuTime
         ? "process CPU time (all threads; robust to descheduling, so 2-thread rows read as per-CPU-second rates)"
         : "wall-clock time"
+    let names = kernels.map(\.rawValue)
+    let header = "| M | K | N | threads | OpenBLAS | " + names.joined(separator: " | ") + " | "
+        + names.map { "\($0) / OpenBLAS" }.joined(separator: " | ") + " |"
+    let rule = "|" + String(repeating: "---|", count: 5 + 2 * names.count)
     return """
-    ## Exact GEMM vs OpenBLAS
+    ## Exact GEMM vs OpenBLAS, per kernel variant
 
-    C[M,N] = A[M,K]·B[K,N], f32, inputs uniform in [-1, 1]. Exact: `CPUBackend(threads:).linear` with the weight
-    pre-packed once (`PackedLinear`), sequential-k FMA per output (Docs/NUMERICS.md rule 1), output allocated per call.
-    OpenBLAS: `cblas_sgemm` row-major, `openblas_set_num_threads`, output allocated per call too.
-    GFLOP/s = 2·M·K·N / \(clock); best (median) of \(options.reps) timed reps after one warm-up.
+    C[M,N] = A[M,K]·B[K,N], f32, inputs uniform in [-1, 1]. Exact: `CPUBackend(threads:kernel:).linear` with the
+    weight pre-packed once (`PackedLinear`), sequential-k FMA per output (Docs/NUMERICS.md rule 1), output allocated
+    per call; every variant gives the same bytes. OpenBLAS: `cblas_sgemm` row-major, `openblas_set_num_threads`,
+    output allocated per call too, in the same process. GFLOP/s = 2·M·K·N / \(clock); median (best) of
+    \(options.reps) timed reps after one warm-up; ratios are median / median.
 
-    | M | K | N | threads | exact GFLOP/s | OpenBLAS GFLOP/s | exact / OpenBLAS |
-    |---|---|---|---|---|---|---|
+    \(header)
+    \(rule)
     \(rows.joined(separator: "\n"))
 
     """

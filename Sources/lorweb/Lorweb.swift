@@ -19,6 +19,9 @@ struct Lorweb: ParsableCommand {
 enum Main {
     static func main() {
         AllocatorTuning.keepLargeBlocksInHeap()
+        // The GEMM kernel variant is chosen now, so a LORWEB_CPU_KERNEL this machine cannot honour stops the
+        // process (exit 78) before any work, not in the middle of a run.
+        _ = CPUKernel.selected
         do {
             var command = try Lorweb.parseAsRoot()
             try command.run()
@@ -75,6 +78,7 @@ enum ExitCodes {
         Exit codes: 0 ok; 1 a step failed while running; 2 usage (bad flags or arguments); \
         3 reproduce found different pixels; 4 golden check found differences; \
         65 the recipe has errors (syntax, names, types); 66 an input file is missing or unreadable; \
+        78 LORWEB_CPU_KERNEL names a kernel this machine cannot run; \
         130 interrupted (Ctrl-C).
         """
 }

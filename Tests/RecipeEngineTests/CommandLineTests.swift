@@ -49,6 +49,21 @@ final class CommandLineTests: XCTestCase {
         XCTAssertTrue(first == FileManager.default.contents(atPath: dir + "/again/out/s-1.png"))
     }
 
+    /// LORWEB_CPU_KERNEL picks the GEMM kernel; a name this machine cannot run stops lorweb at start-up with 78.
+    func testKernelOverrideIsHonouredOrExits78() throws {
+        let unknown = try runLorweb(["devices"], environment: ["LORWEB_CPU_KERNEL": "avx1024"])
+        XCTAssertEqual(unknown.code, 78, unknown.err)
+        XCTAssertTrue(unknown.err.contains("LORWEB_CPU_KERNEL=avx1024 is not a kernel variant"), unknown.err)
+        #if arch(x86_64)
+        let foreign = try runLorweb(["devices"], environment: ["LORWEB_CPU_KERNEL": "neon"])
+        XCTAssertEqual(foreign.code, 78, foreign.err)
+        XCTAssertTrue(foreign.err.contains("this CPU cannot run the neon kernel"), foreign.err)
+        #endif
+        let scalar = try runLorweb(["devices"], environment: ["LORWEB_CPU_KERNEL": "scalar"])
+        XCTAssertNotEqual(scalar.code, 78, scalar.err)
+        XCTAssertTrue(scalar.out.contains("GEMM kernel: scalar"), scalar.out)
+    }
+
     func testExitCodesAndErrorFormat() throws {
         let dir = try TestPaths.scratch("exit")
         func write(_ name: String, _ text: String) throws { try Data(text.utf8).write(to: URL(fileURLWithPath: dir + "/" + name)) }

@@ -1,0 +1,181 @@
+// The blocked loop around the micro-kernels (the blocking of the Swift kernel in TensorCore/ExactGEMM.swift):
+// K in blocks of the variant's kc, rows in blocks of MC; A is packed per (MC × kc) block into micro-panels of the
+// variant's tile rows ([kb][rows], missing rows zero). Between K blocks the accumulator goes through C in memory
+// as a float (exact), so every output is one fma chain over k ascending whatever the block sizes or the variant.
+// Half-precision panels are widened (exactly) one K block of the tile's panels at a time into an L1-sized f32
+// scratch that every row tile of the M block reuses: the micro-kernels stay f32-only (one kernel per variant to
+// review, which matters for AVX-512, which the development machine cannot execute) and the widening costs
+// kb·16 conversions per MC rows, not one per FMA.
+#include "CKernels.h"
+#include "gemm_internal.h"
+#include <stdint.h>
+#include <stdlib.h>
+#include <string.h>
+
+#if defined(__clang__)
+#pragma STDC FP_CONTRACT OFF  // with -ffp-contract=off (Package.swift): no a*b+c becomes an FMA behind our back
+#endif
+
+enum { MC = 192 };  // M block: a multiple of every variant's tile rows (6, 12); K blocks are per variant (kc)
+
+static const lw_variant *variant(int kernel) {
+    if (!lw_kernel_supported(kernel)) return NULL;
+    switch (kernel) {
+    case LW_KERNEL_SCALAR: return lw_variant_scalar();
+    case LW_KERNEL_AVX2: return lw_variant_avx2();
+    case LW_KERNEL_AVX512: return lw_variant_avx512();
+    case LW_KERNEL_NEON: return lw_variant_neon();
+    default: return NULL;
+    }
+}
+
+int lw_kernel_tile_rows(int kernel) {
+    const lw_variant *v = variant(kernel);
+    return v ? v->rows : 0;
+}
+
+/// bf16 -> f32: the 16 bits are the top half of the f32 (exact).
+static inline float bf16_to_f32(uint16_t h) {
+    uint32_t u = (uint32_t)h << 16;
+    float f;
+    memcpy(&f, &u, 4);
+    return f;
+}
+
+/// IEEE half -> f32, exact; the same bits as Numerics.DTypeConversion.float(f16Bits:) (NaN payload shifted, not quieted).
+static inline float f16_to_f32(uint16_t h) {
+    uint32_t sign = (uint32_t)(h & 0x8000) << 16, exponent = (h >> 10) & 0x1F, mantissa = h & 0x3FF, u;
+    if (exponent == 0) {
+        if (mantissa == 0) {
+            u = sign;
+        } else {
+            // Subnormal half: normalise the mantissa (value mantissa · 2^-24, exact in f32).
+            int shift = 0;
+            while (!(mantissa & 0x400)) { mantissa <<= 1; shift++; }
+            u = sign | ((uint32_t)(113 - shift) << 23) | ((mantissa & 0x3FF) << 13);
+        }
+    } else if (exponent == 0x1F) {
+        u = sign | 0x7F800000u | (mantissa << 13);
+    } else {
+        u = sign | ((exponent + 112) << 23) | (mantissa << 13);
+    }
+    float f;
+    memcpy(&f, &u, 4);
+    return f;
+}
+
+int lw_widen(int panel_type, const unsigned short *src, float *dst, ptrdiff_t count) {
+    if (panel_type == LW_PANEL_BF16) {
+        for (ptrdiff_t i = 0; i < count; i++) dst[i] = bf16_to_f32(src[i]);
+    } else if (panel_type == LW_PANEL_F16) {
+        for (ptrdiff_t i = 0; i < count; i++) dst[i] = f16_to_f32(src[i]);
+    } else {
+        return -1;
+    }
+    return 0;
+}
+
+/// One full micro-panel: mr rows interleaved into contiguous stores (one pass, no strided writes). Inlined with
+/// a constant mr so the row loop unrolls: for small N, packing A is a large part of the GEMM.
+static inline __attribute__((always_inline)) void pack_full(const float *src, ptrdiff_t lda, ptrdiff_t kb,
+                                                            const int mr, float *panel) {
+    for (ptrdiff_t kk = 0; kk < kb; kk++)
+        for (int r = 0; r < mr; r++) panel[kk * mr + r] = src[r * lda + kk];
+}
+
+/// A[rows, kb] (row stride lda) -> micro-panels of mr rows, each [kb][mr]; rows past `rows` are zero.
+static void pack_a(const float *a, ptrdiff_t lda, ptrdiff_t rows, ptrdiff_t kb, int mr, float *dst) {
+    for (ptrdiff_t ir = 0; ir < rows; ir += mr) {
+        float *panel = dst + ir * kb;
+        ptrdiff_t here = rows - ir < mr ? rows - ir : mr;
+        if (here == mr) {
+            if (mr == 6) pack_full(a + ir * lda, lda, kb, 6, panel);
+            else if (mr == 12) pack_full(a + ir * lda, lda, kb, 12, panel);
+            else pack_full(a + ir * lda, lda, kb, mr, panel);
+            continue;
+        }
+        for (ptrdiff_t r = 0; r < mr; r++) {
+            if (r < here) {
+                const float *src = a + (ir + r) * lda;
+                for (ptrdiff_t kk = 0; kk < kb; kk++) panel[kk * mr + r] = src[kk];
+            } else {
+                for (ptrdiff_t kk = 0; kk < kb; kk++) panel[kk * mr + r] = 0.0f;
+            }
+        }
+    }
+}
+
+int lw_gemm_serial(int kernel, ptrdiff_t row0, ptrdiff_t row1, ptrdiff_t panel0, ptrdiff_t panel1,
+                   ptrdiff_t n, ptrdiff_t k, const float *a, ptrdiff_t lda, const void *b, int panel_type,
+                   float *c, ptrdiff_t ldc, const float *bias) {
+    const lw_variant *v = variant(kernel);
+    if (!v || panel_type < LW_PANEL_F32 || panel_type > LW_PANEL_F16) return -1;
+    if (row1 <= row0 || panel1 <= panel0 || n <= 0) return 0;
+    const ptrdiff_t col0 = panel0 * LW_NR, col1 = panel1 * LW_NR < n ? panel1 * LW_NR : n;
+    if (k == 0) {
+        // Empty chain: +0.0, then the bias add.
+        for (ptrdiff_t i = row0; i < row1; i++)
+            for (ptrdiff_t j = col0; j < col1; j++) c[i * ldc + j] = bias ? 0.0f + bias[j] : 0.0f;
+        return 0;
+    }
+    const int mr = v->rows;
+    const ptrdiff_t KC = v->kc;
+    const ptrdiff_t rows = row1 - row0, block_rows = rows < MC ? rows : MC, kmax = k < KC ? k : KC;
+    const ptrdiff_t packed_count = (block_rows + mr - 1) / mr * mr * kmax;
+    const ptrdiff_t widened_count = panel_type == LW_PANEL_F32 ? 0 : 2 * LW_NR * kmax;
+    // One allocation: packed A, widened B (half panels only), and an edge tile of up to 12 × 32.
+    const ptrdiff_t edge_count = 12 * 2 * LW_NR;
+    size_t bytes = (size_t)(packed_count + widened_count + edge_count) * sizeof(float);
+    bytes = (bytes + 63) / 64 * 64;
+    float *scratch = aligned_alloc(64, bytes);
+    if (!scratch) return -1;
+    float *packed_a = scratch, *widened = scratch + packed_count, *edge = widened + widened_count;
+    memset(edge, 0, (size_t)edge_count * sizeof(float));
+    const ptrdiff_t bstride_packed = k * LW_NR;  // elements between panels in B
+
+    for (ptrdiff_t pc = 0; pc < k; pc += KC) {
+        const ptrdiff_t kb = k - pc < KC ? k - pc : KC;
+        const int first = pc == 0, last = pc + kb == k;
+        for (ptrdiff_t ic = row0; ic < row1; ic += MC) {
+            const ptrdiff_t mb = row1 - ic < MC ? row1 - ic : MC;
+            pack_a(a + ic * lda + pc, lda, mb, kb, mr, packed_a);
+            for (ptrdiff_t p = panel0; p < panel1; p += v->panels) {
+                const int panels_here = panel1 - p < v->panels ? (int)(panel1 - p) : v->panels;
+                const lw_tile_fn tile = panels_here == v->panels ? v->full : v->single;
+                const ptrdiff_t width = panels_here * LW_NR;
+                const ptrdiff_t cols = n - p * LW_NR < width ? n - p * LW_NR : width;
+                const float *b_tile;
+                ptrdiff_t bstride;
+                if (panel_type == LW_PANEL_F32) {
+                    b_tile = (const float *)b + p * bstride_packed + pc * LW_NR;
+                    bstride = bstride_packed;
+                } else {
+                    const unsigned short *h = (const unsigned short *)b + p * bstride_packed + pc * LW_NR;
+                    for (int q = 0; q < panels_here; q++)
+                        lw_widen(panel_type, h + q * bstride_packed, widened + q * kb * LW_NR, kb * LW_NR);
+                    b_tile = widened;
+                    bstride = kb * LW_NR;
+                }
+                const float *tile_bias = last && bias ? bias + p * LW_NR : NULL;
+                for (ptrdiff_t ir = 0; ir < mb; ir += mr) {
+                    const ptrdiff_t rows_here = mb - ir < mr ? mb - ir : mr;
+                    float *c_tile = c + (ic + ir) * ldc + p * LW_NR;
+                    const float *a_panel = packed_a + ir * kb;
+                    if (rows_here == mr && cols == width) {
+                        tile(kb, a_panel, b_tile, bstride, c_tile, ldc, first, tile_bias);
+                        continue;
+                    }
+                    // Edge tile: the same kernel on a private copy, only the real rows × cols copied back.
+                    if (!first)
+                        for (ptrdiff_t r = 0; r < rows_here; r++)
+                            memcpy(edge + r * width, c_tile + r * ldc, (size_t)cols * sizeof(float));
+                    tile(kb, a_panel, b_tile, bstride, edge, width, first, tile_bias);
+                    for (ptrdiff_t r = 0; r < rows_here; r++)
+                        memcpy(c_tile + r * ldc, edge + r * width, (size_t)cols * sizeof(float));
+                }
+            }
+        }
+    }
+    free(scratch);
+    return 0;
+}

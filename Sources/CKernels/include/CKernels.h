@@ -1,0 +1,57 @@
+// The exact GEMM's micro-kernels in C with intrinsics, one variant per vector width (Docs/NUMERICS.md rule 1).
+//
+// Why C: Swift's SIMD types are compiled for one target CPU per module, so one Swift binary cannot hold an
+// AVX-512 and an AVX2 kernel side by side. C's per-function `target` attributes can: every variant is in the
+// binary and the widest one the CPU (and OS) supports is chosen at run time (lw_kernel_supported).
+//
+// Contract: each output C[i, j] is ONE fma chain over k ascending, starting from +0.0; K blocks carry the
+// chain through C in memory; the bias is one IEEE add after the last block. Every variant computes exactly
+// these operations, so the bytes are identical across variants (tested against the scalar variant).
+#ifndef LORWEB_CKERNELS_H
+#define LORWEB_CKERNELS_H
+
+#include <stddef.h>
+
+#ifdef __cplusplus
+extern "C" {
+#endif
+
+/// Kernel variants (the values are stable; Swift's CPUKernel maps names to them).
+enum {
+    LW_KERNEL_SCALAR = 0,  // portable C, any CPU; the reference the others are tested against (12×32 tiles)
+    LW_KERNEL_AVX2 = 1,    // x86-64 AVX2 + FMA, 6×16 register tile
+    LW_KERNEL_AVX512 = 2,  // x86-64 AVX-512F, 12×32 register tile (two 16-column panels)
+    LW_KERNEL_NEON = 3,    // arm64 Advanced SIMD, 6×16 register tile
+};
+
+/// Element type of the packed B panels. Half types are widened to f32 (exactly) before the micro-kernel.
+enum {
+    LW_PANEL_F32 = 0,
+    LW_PANEL_BF16 = 1,
+    LW_PANEL_F16 = 2,
+};
+
+/// 1 when the variant is compiled into this binary and this CPU and OS can run it, else 0.
+int lw_kernel_supported(int kernel);
+
+/// Rows of the variant's register tile (work splits over rows in multiples of it); 0 for an unknown variant.
+int lw_kernel_tile_rows(int kernel);
+
+/// C[rows row0..<row1, panels panel0..<panel1] = A · B (+ bias), on the calling thread.
+/// A: row-major, row stride lda (k columns). B: packed panels of 16 columns, panel p = [k][16] at element offset
+/// p·k·16, of type panel_type, zero-padded past n. C: row stride ldc; only columns < n are written.
+/// bias: NULL, or f32 padded with zeros to a multiple of 16. Returns 0, or -1 for an unsupported variant or
+/// panel type, or when scratch memory cannot be allocated (C is then unchanged).
+int lw_gemm_serial(int kernel, ptrdiff_t row0, ptrdiff_t row1, ptrdiff_t panel0, ptrdiff_t panel1,
+                   ptrdiff_t n, ptrdiff_t k, const float *a, ptrdiff_t lda, const void *b, int panel_type,
+                   float *c, ptrdiff_t ldc, const float *bias);
+
+/// Widens count half-precision values (LW_PANEL_BF16 or LW_PANEL_F16) to f32, exactly (subnormals, infinities
+/// and NaN payloads kept, as Numerics.DTypeConversion does). Returns -1 for another panel type.
+int lw_widen(int panel_type, const unsigned short *src, float *dst, ptrdiff_t count);
+
+#ifdef __cplusplus
+}
+#endif
+
+#endif

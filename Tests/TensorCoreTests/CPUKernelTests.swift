@@ -1,0 +1,140 @@
+import XCTest
+import Numerics
+import TensorCore
+
+/// Every GEMM kernel variant this machine can execute against the scalar C variant and the ReferenceBackend, bit
+/// for bit, in one process (the other suites run under one variant each, chosen by LORWEB_CPU_KERNEL).
+final class CPUKernelTests: XCTestCase {
+    /// Shapes crossing every tile of every variant (6×16, 12×32 = two panels, a last odd panel), the K blocks
+    /// (512) and M blocks (192), with K = 1 and single rows and columns.
+    static let shapes: [(Int, Int, Int)] = [
+        (1, 1, 1), (13, 1, 33), (1, 300, 1), (11, 7, 31), (12, 16, 32), (12, 513, 48), (25, 37, 17),
+        (7, 1029, 49), (193, 19, 65), (200, 600, 95), (24, 3, 16), (5, 512, 100),
+    ]
+
+    var variants: [CPUKernel] { CPUKernel.supported }
+
+    func testVariantsAreDetectedAndScalarAndSwiftAlwaysRun() {
+        XCTAssertTrue(CPUKernel.scalar.isSupported)
+        XCTAssertTrue(CPUKernel.swift.isSupported)
+        XCTAssertTrue(CPUKernel.best.isSupported)
+        XCTAssertTrue(CPUKernel.selected.isSupported)
+        #if arch(x86_64)
+        XCTAssertFalse(CPUKernel.neon.isSupported, "no NEON on x86-64")
+        XCTAssertNotEqual(CPUKernel.best, .scalar, "every x86-64 machine this project runs on has AVX2")
+        #elseif arch(arm64)
+        XCTAssertEqual(CPUKernel.best, .neon)
+        #endif
+        print("CPUKernelTests: supported variants \(variants.map(\.rawValue)), selected \(CPUKernel.selected.rawValue)")
+    }
+
+    func testLinearUnderEveryVariantMatchesScalarBitForBit() {
+        var rng = TestRandom(seed: 2001)
+        for (m, k, n) in Self.shapes {
+            for withBias in [false, true] {
+                let x = rng.tensor([m, k]), layer = PackedLinear(weight: rng.tensor([n, k]), bias: withBias ? rng.tensor([n]) : nil)
+                let expected = CPUBackend(threads: 1, kernel: .scalar).linear(x, layer)
+                if m * n * k < 200_000 { assertBitIdentical(expected, reference.linear(x, layer), "scalar vs reference M\(m) K\(k) N\(n)") }
+                for kernel in variants {
+                    for threads in [1, 2, 3] {
+                        let got = CPUBackend(threads: threads, kernel: kernel).linear(x, layer)
+                        assertBitIdentical(got, expected, "\(kernel) linear M\(m) K\(k) N\(n) bias \(withBias) threads \(threads)")
+                    }
+                }
+            }
+        }
+    }
+
+    func testMatmulAndTransposedUnderEveryVariant() {
+        var rng = TestRandom(seed: 2002)
+        for (m, k, n) in Self.shapes {
+            let a = rng.tensor([m, k]), b = rng.tensor([k, n]), bt = rng.tensor([n, k])
+            let scalar = CPUBackend(threads: 1, kernel: .scalar)
+            let expected = scalar.matmul(a, b), expectedT = scalar.matmulTransposedB(a, bt)
+            for kernel in variants {
+                let backend = CPUBackend(threads: 2, kernel: kernel)
+                assertBitIdentical(backend.matmul(a, b), expected, "\(kernel) matmul M\(m) K\(k) N\(n)")
+                assertBitIdentical(backend.matmulTransposedB(a, bt), expectedT, "\(kernel) matmulᵀ M\(m) K\(k) N\(n)")
+            }
+        }
+    }
+
+    func testAttentionAndConvolutionUnderEveryVariant() {
+        var rng = TestRandom(seed: 2003)
+        let q = rng.tensor([2, 53, 40]), k = rng.tensor([2, 37, 40]), v = rng.tensor([2, 37, 40])
+        let bias = rng.tensor([4, 53, 37])
+        let expected = reference.attention(q: q, k: k, v: v, heads: 4, scale: 0.3)
+        let expectedBiased = reference.attention(q: q, k: k, v: v, heads: 4, scale: 0.3, bias: bias)
+        let image = rng.tensor([1, 5, 13, 11]), conv = PackedLinear(weight: rng.tensor([19, 5, 3, 3]), bias: rng.tensor([19]))
+        let expectedConv = reference.conv2d(image, conv, kernel: 3, stride: 1, padding: .same(1))
+        for kernel in variants {
+            for threads in [1, 2] {
+                let backend = CPUBackend(threads: threads, kernel: kernel)
+                assertBitIdentical(backend.attention(q: q, k: k, v: v, heads: 4, scale: 0.3), expected, "\(kernel) attention")
+                assertBitIdentical(backend.attention(q: q, k: k, v: v, heads: 4, scale: 0.3, bias: bias), expectedBiased,
+                                   "\(kernel) biased attention")
+                assertBitIdentical(backend.conv2d(image, conv, kernel: 3, stride: 1, padding: .same(1)), expectedConv,
+                                   "\(kernel) conv2d threads \(threads)")
+            }
+        }
+    }
+
+    /// bf16/f16 weights kept 16-bit give the bytes of the same weights widened to f32 at load, under every variant,
+    /// with half the panel memory; half subnormals, infinities and signed zeros are in the weights.
+    func testHalfResidentPanelsGiveTheBytesOfF32Panels() throws {
+        var rng = TestRandom(seed: 2004)
+        for dtype in [DType.bf16, .f16] {
+            for (m, k, n) in [(7, 600, 45), (13, 1, 33), (30, 40, 64)] {
+                var bits = (0..<(n * k)).map { _ in UInt16(truncatingIfNeeded: rng.next()) }
+                // No NaN weights: NaN != NaN would still compare equal by bits, but keeps the products meaningful.
+                let exponentMask: UInt16 = dtype == .bf16 ? 0x7F80 : 0x7C00
+                for i in bits.indices where bits[i] & exponentMask == exponentMask { bits[i] &= 0x8000 | exponentMask }
+                for i in stride(from: 0, to: bits.count, by: 17) { bits[i] &= 0x803F }  // zeros and subnormals
+                let biasValues = (0..<n).map { _ in rng.float() }
+                let raw = bits.withUnsafeBytes { Array($0) }, biasRaw = biasValues.withUnsafeBytes { Array($0) }
+                func layer(_ residency: PackedLinear.Residency) throws -> PackedLinear {
+                    try raw.withUnsafeBytes { w in
+                        try biasRaw.withUnsafeBytes { b in
+                            try PackedLinear(weight: w, dtype: dtype, shape: [n, k], bias: b, biasDType: .f32, residency: residency)
+                        }
+                    }
+                }
+                let half = try layer(.stored), wide = try layer(.f32)
+                XCTAssertEqual(half.panelDType, dtype)
+                XCTAssertEqual(wide.panelDType, .f32)
+                XCTAssertEqual(half.panelBytes * 2, wide.panelBytes)
+                XCTAssertEqual(half.weightTensor.data.map(\.bitPattern), wide.weightTensor.data.map(\.bitPattern), "\(dtype) read-back")
+                let x = rng.tensor([m, k], scale: 1e-3)
+                let expected = CPUBackend(threads: 1, kernel: .scalar).linear(x, wide)
+                assertBitIdentical(reference.linear(x, half), expected, "\(dtype) reference on half panels")
+                for kernel in variants {
+                    for threads in [1, 2] {
+                        let backend = CPUBackend(threads: threads, kernel: kernel)
+                        assertBitIdentical(backend.linear(x, half), expected, "\(dtype) \(kernel) M\(m) K\(k) N\(n) threads \(threads)")
+                    }
+                }
+                var fast: Tensor? = nil
+                half.withPackedStorage { panels, _, _ in fast = Tensor(shape: [panels.count], data: Array(panels)) }
+                wide.withPackedStorage { panels, _, _ in
+                    XCTAssertEqual(fast?.data.map(\.bitPattern), Array(panels).map(\.bitPattern), "\(dtype) widened storage")
+                }
+            }
+        }
+    }
+
+    func testOverrideResolution() {
+        func resolve(_ value: String?) -> Result<CPUKernel, TensorError> {
+            CPUKernel.resolve(environment: value.map { [CPUKernel.overrideVariable: $0] } ?? [:])
+        }
+        XCTAssertEqual(try resolve(nil).get(), CPUKernel.best)
+        XCTAssertEqual(try resolve("").get(), CPUKernel.best)
+        XCTAssertEqual(try resolve("scalar").get(), .scalar)
+        XCTAssertEqual(try resolve("SWIFT").get(), .swift)
+        guard case .failure(let unknown) = resolve("avx1024") else { return XCTFail("unknown name accepted") }
+        XCTAssertTrue(unknown.message.contains("is not a kernel variant"), unknown.message)
+        if let unsupported = CPUKernel.allCases.first(where: { !$0.isSupported }) {
+            guard case .failure(let error) = resolve(unsupported.rawValue) else { return XCTFail("\(unsupported) accepted") }
+            XCTAssertTrue(error.message.contains("this CPU cannot run the \(unsupported.rawValue) kernel"), error.message)
+        }
+    }
+}
