@@ -53,6 +53,9 @@ struct SlurmCommand: ParsableCommand {
     @Option(help: "The lorweb binary as the nodes see it (default: this one).")
     var lorweb: String?
 
+    @Flag(name: .customLong("stream-weights"), help: "Each task keeps one transformer block in memory (as `lorweb run --stream-weights`).")
+    var streamWeights = false
+
     @Flag(help: "Submit the array, then the merge job with --dependency=afterok on it (needs sbatch on PATH).")
     var submit = false
 
@@ -71,11 +74,12 @@ struct SlurmCommand: ParsableCommand {
         let compiled = try Recipe.compile(path: recipe, overrides: try parseOverrides(sets))
         for warning in compiled.warnings { FileHandle.standardError.write(Data((warning.rendered() + "\n").utf8)) }
         let name = jobName ?? Self.defaultJobName(recipe)
-        let scripts = SlurmScripts(
+        var scripts = SlurmScripts(
             jobName: name, shards: shards, lorweb: lorweb ?? Self.thisExecutable(), recipe: Self.absolute(recipe),
             cacheDirectory: Self.absolute(cacheDirectory), outputDirectory: Self.absolute(outputDirectory),
             jobDirectory: Self.absolute(jobDirectory), sets: sets, device: device, cpusPerTask: cpusPerTask,
             partition: partition, time: time, gpusPerTask: gpusPerTask)
+        scripts.streamWeights = streamWeights
         try FileManager.default.createDirectory(atPath: scripts.jobDirectory, withIntermediateDirectories: true)
         try AtomicWrite.write(scripts.array, to: scripts.arrayPath)
         try AtomicWrite.write(scripts.merge, to: scripts.mergePath)

@@ -16,6 +16,8 @@ struct SlurmScripts {
     var jobDirectory: String
     var sets: [String]
     var device: String
+    /// Each task keeps one transformer block resident (`lorweb run --stream-weights`): nodes with less memory.
+    var streamWeights = false
     var cpusPerTask: Int
     var partition: String?
     var time: String?
@@ -47,7 +49,7 @@ struct SlurmScripts {
         var words = command.map(Self.quote)
         if shardArgument { words.append("\"$SLURM_ARRAY_TASK_ID/\(shards)\"") }
         let options = ["--cache-dir", cacheDirectory, "--out-dir", outputDirectory, "--device", device,
-                       "--threads", String(cpusPerTask)] + sets.flatMap { ["--set", $0] }
+                       "--threads", String(cpusPerTask)] + (streamWeights ? ["--stream-weights"] : []) + sets.flatMap { ["--set", $0] }
         words += options.map(Self.quote)
         return """
             #!/bin/bash

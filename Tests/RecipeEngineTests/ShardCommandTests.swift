@@ -119,14 +119,14 @@ final class ShardCommandTests: XCTestCase {
         defer { try? FileManager.default.removeItem(atPath: dir) }
         let result = try runLorweb(["slurm", Self.sweep, "--shards", "7", "--partition", "gpu", "--time", "1-00:00:00",
                                     "--gpus-per-task", "a100:1", "--cpus-per-task", "4", "--cache-dir", "shared/cache",
-                                    "--set", "steps=3", "--set", "strengths=[1, 2]"], cwd: dir)
+                                    "--set", "steps=3", "--set", "strengths=[1, 2]", "--stream-weights"], cwd: dir)
         XCTAssertEqual(result.code, 0, result.err)
         XCTAssertTrue(result.out.contains("sbatch --dependency=afterok:"), result.out)
         let array = try String(contentsOfFile: dir + "/slurm-jobs/lorweb-sweep.array.sbatch", encoding: .utf8)
         let merge = try String(contentsOfFile: dir + "/slurm-jobs/lorweb-sweep.merge.sbatch", encoding: .utf8)
         for line in ["#SBATCH --array=0-6", "#SBATCH --requeue", "#SBATCH --partition=gpu", "#SBATCH --time=1-00:00:00",
                      "#SBATCH --gpus-per-task=a100:1", "#SBATCH --cpus-per-task=4", "--shard \"$SLURM_ARRAY_TASK_ID/7\"",
-                     "--threads 4", "--set steps=3 --set 'strengths=[1, 2]'", "--cache-dir \(dir)/shared/cache", "--out-dir \(dir) "] {
+                     "--threads 4 --stream-weights", "--set steps=3 --set 'strengths=[1, 2]'", "--cache-dir \(dir)/shared/cache", "--out-dir \(dir) "] {
             XCTAssertTrue(array.contains(line), "array script lacks \(line):\n\(array)")
         }
         XCTAssertTrue(merge.contains(" --merge ") && !merge.contains("--array") && !merge.contains("gpus"), merge)
