@@ -20,6 +20,7 @@ struct Options {
     var stageFolder: String? = nil
     var stageMaxArea = 1024 * 1024
     var streamWeights = false
+    var stageSteps = 1
     /// A Python with PyTorch + diffusers; nil: the PyTorch columns say "not run".
     var python: String? = nil
     /// GEMM kernel variants timed in the `gemm` section (default: every SIMD variant this machine runs, and swift).
@@ -47,6 +48,10 @@ struct Options {
                 i += 1
             case "--stage-folder" where value() != nil: stageFolder = value()!; i += 1
             case "--stream-weights": streamWeights = true
+            case "--stage-steps" where value() != nil:
+                guard let steps = Int(value()!), (1...50).contains(steps) else { fail("--stage-steps needs 1 to 50") }
+                stageSteps = steps
+                i += 1
             case "--stage-max-area" where value() != nil:
                 guard let area = Int(value()!), area >= 256 else { fail("--stage-max-area needs a number of pixels ≥ 256") }
                 stageMaxArea = area
@@ -79,6 +84,7 @@ struct Options {
                   --stage-folder DIR  the stages section's pipeline folder (Tools/memory/full_width_folder.py)
                   --stage-max-area A  its generated grid's area in pixels (default 1048576)
                   --stream-weights    the stages section with the transformer's blocks streamed
+                  --stage-steps N     its sampling steps (default 1)
                   --python PY  run Tools/bench/torch_bench.py with PY for the PyTorch columns (mini, full)
                   --kernels K  GEMM kernel variants the gemm section times (default: the SIMD ones this machine
                                runs, and swift; scalar is the slow reference, timed only when asked for)

@@ -35,8 +35,8 @@ struct StageRow {
     let after: Double
 }
 
-/// Runs one analogy (1 step) on `root` (the folder full_width_folder.py writes) stage by stage.
-func measureStages(root: String, maxArea: Int, threads: Int, streamWeights: Bool) throws -> [StageRow] {
+/// Runs one analogy (`steps` steps) on `root` (the folder full_width_folder.py writes) stage by stage.
+func measureStages(root: String, maxArea: Int, threads: Int, streamWeights: Bool, steps: Int) throws -> [StageRow] {
     var rows: [StageRow] = []
     func stage<T>(_ name: String, _ body: () throws -> T) throws -> T {
         let reset = resetPeakResident()
@@ -63,7 +63,7 @@ func measureStages(root: String, maxArea: Int, threads: Int, streamWeights: Bool
     }
     let kontext = model.kontext!
     var options = SampleOptions()
-    options.steps = 1
+    options.steps = steps
     options.maxArea = maxArea
     options.prompt = "make the circle blue"
     _ = try stage("prompt: CLIP-L text + T5 (loaded, used, dropped)") {
@@ -72,7 +72,7 @@ func measureStages(root: String, maxArea: Int, threads: Int, streamWeights: Bool
     let start = try stage("VAE encode of the reference") {
         try KontextSampling.prepare(model, kontext, query: query, options: options)
     }
-    let latents = try stage("1 step (transformer loaded at the first step)") {
+    let latents = try stage("\(steps) step(s) (transformer loaded at the first step)") {
         try KontextSampling.finalLatents(model, start, adapters: adapters, options: options)
     }
     let tokens = start.tokenGrid.rows * start.tokenGrid.cols + start.contextGrid.rows * start.contextGrid.cols
@@ -86,13 +86,13 @@ func stageMemorySection(_ options: Options) throws -> String {
         fail("--only stages needs --stage-folder DIR (Tools/memory/full_width_folder.py writes one)")
     }
     let rows = try measureStages(root: root, maxArea: options.stageMaxArea, threads: options.threads.max() ?? 2,
-                                 streamWeights: options.streamWeights)
+                                 streamWeights: options.streamWeights, steps: options.stageSteps)
     func f(_ x: Double) -> String { x.isNaN ? "" : String(format: "%.0f", x) }
     var text = """
     ## Memory per stage (flux-kontext, full width, reduced depth)
 
     Folder \(root) (Tools/memory/full_width_folder.py: the release's widths, depth as its README says), one
-    analogy at max_area \(options.stageMaxArea), 1 step, exact CPU backend, \(options.threads.max() ?? 2) threads\(options.streamWeights ? ", blocks streamed" : "").
+    analogy at max_area \(options.stageMaxArea), \(options.stageSteps) step(s), exact CPU backend, \(options.threads.max() ?? 2) threads\(options.streamWeights ? ", blocks streamed" : "").
     Peak = VmHWM during the stage (reset before it); after = VmRSS when it ends.
 
     | stage | seconds | peak MiB | after MiB |

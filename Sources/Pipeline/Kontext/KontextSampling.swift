@@ -84,6 +84,7 @@ public enum KontextSampling {
 
     /// The decoded image of final tokens (the whole generated grid).
     public static func decode(_ latents: Tensor, _ start: Start) throws -> RGBImage {
+        ReturnFreedMemory.now()  // the steps' activations, before the decoder's (GB at 1024²)
         let grid = start.tokenGrid
         return try start.codec.decode(latents, rows: grid.rows, cols: grid.cols)
     }
