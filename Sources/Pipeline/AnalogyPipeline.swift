@@ -17,8 +17,9 @@ public enum AnalogyPipeline {
             let cell = model.config.cell
             cells = [a, aPrime, b].map { AnalogyGrid.fit($0, cell: cell) }
         }
-        let embedding = try model.imageEncoder.query(mode: model.queryMode, a: cells[0], aPrime: cells[1], b: cells[2],
-                                                     backend: model.backend)
+        let embedding = try model.imageEncoder().query(mode: model.queryMode, a: cells[0], aPrime: cells[1], b: cells[2],
+                                                       backend: model.backend)
+        if model.kontext != nil { model.stagedImageEncoder.release() }  // staged: not resident during the steps
         return Query(embedding: embedding, a: a, aPrime: aPrime, b: b)
     }
 

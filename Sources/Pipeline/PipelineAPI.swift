@@ -69,7 +69,11 @@ public final class LoadedModel: @unchecked Sendable {
     /// `mini`: resident from the start. flux-kontext: loaded at the first step, dropped while the text encoders
     /// run (StagedPart).
     let stagedTransformer: StagedPart<FluxTransformer>
-    public let imageEncoder: CLIPImageEncoder
+    /// LoRWeB's query encoder. flux-kontext: dropped after each `encode pair` (read again for the next one), so
+    /// it is not resident during the steps.
+    let stagedImageEncoder: StagedPart<CLIPImageEncoder>
+    /// The image encoder's projection width (the query is a multiple of it).
+    public let imageProjectionDim: Int
     public let scheduler: FlowMatchScheduler
     public let queryMode: QueryMode
     /// The stored null prompt (prompt_embeds [1, T, J], pooled_prompt_embeds [1, P]) of a model without text encoders.
@@ -95,7 +99,9 @@ public final class LoadedModel: @unchecked Sendable {
         let transformer = try FluxTransformer.load(folder: components.transformer, streaming: context.streamWeights)
         transformerConfig = transformer.config
         stagedTransformer = StagedPart(resident: transformer)
-        imageEncoder = try CLIPImageEncoder.load(folder: components.imageEncoder)
+        let imageEncoder = try CLIPImageEncoder.load(folder: components.imageEncoder)
+        stagedImageEncoder = StagedPart(resident: imageEncoder)
+        imageProjectionDim = imageEncoder.encoder.config.projectionDim
         scheduler = try FlowMatchScheduler(config: FlowMatchSchedulerConfig.load(path: components.scheduler))
         let prompt = try SafetensorsFile(path: components.nullPrompt)
         let embeds = try prompt.tensor("prompt_embeds")
@@ -127,7 +133,10 @@ public final class LoadedModel: @unchecked Sendable {
         let streaming = context.streamWeights
         stagedTransformer = StagedPart { try FluxTransformer.load(folder: transformerFolder, streaming: streaming) }
         scheduler = try FlowMatchScheduler(config: FlowMatchSchedulerConfig.load(path: folder.schedulerConfig))
-        self.imageEncoder = try CLIPImageEncoder.load(folder: imageEncoder)
+        let encoderFolder = imageEncoder
+        let encoder = try CLIPImageEncoder.load(folder: encoderFolder)
+        stagedImageEncoder = StagedPart(loaded: encoder, reload: { try CLIPImageEncoder.load(folder: encoderFolder) })
+        imageProjectionDim = encoder.encoder.config.projectionDim
         let parts = try KontextComponents(folder: folder)
         try parts.validate(against: transformerConfig)
         kontext = parts
@@ -176,6 +185,12 @@ public final class LoadedModel: @unchecked Sendable {
     /// The transformer with its weights, loaded now if it is not resident (flux-kontext's staged loading).
     public func transformer() throws -> FluxTransformer { try stagedTransformer.get() }
 
+    /// The query encoder, loaded again if a flux-kontext `encode pair` dropped it.
+    public func imageEncoder() throws -> CLIPImageEncoder { try stagedImageEncoder.get() }
+
+    /// Whether the query encoder's weights are in memory now.
+    public var imageEncoderIsResident: Bool { stagedImageEncoder.isResident }
+
     /// Whether the transformer's weights are in memory now.
     public var transformerIsResident: Bool { stagedTransformer.isResident }
 
@@ -202,10 +217,10 @@ public final class LoadedBasis: @unchecked Sendable {
                 + "'\(model.queryMode.rawValue)' (load model … query-mode: \"\(wanted)\")")
         }
         basis = try LoRWeBBasis.load(path: path, config: model.transformerConfig, options: checkpointConfig?.options ?? .release)
-        let queryWidth = model.queryMode.queryDimension(projectionDim: model.imageEncoder.encoder.config.projectionDim)
+        let queryWidth = model.queryMode.queryDimension(projectionDim: model.imageProjectionDim)
         guard basis.layout.queryDim == queryWidth else {
             throw PipelineError.invalid("\(path): the basis takes a \(basis.layout.queryDim)-wide query; the model's image encoder "
-                + "gives \(queryWidth) (projection_dim \(model.imageEncoder.encoder.config.projectionDim), query mode "
+                + "gives \(queryWidth) (projection_dim \(model.imageProjectionDim), query mode "
                 + "\(model.queryMode.rawValue))")
         }
         size = basis.layout.basisSize

@@ -18,6 +18,12 @@ final class StagedPart<Part>: @unchecked Sendable {
     /// A part loaded on first use.
     init(load: @escaping () throws -> Part) { self.load = load }
 
+    /// A part loaded now (so its folder's errors show at once) and loaded again after a release.
+    init(loaded: Part, reload: @escaping () throws -> Part) {
+        part = loaded
+        load = reload
+    }
+
     /// The part, loading it if needed. A caller keeps it alive while it uses it, even if it is released meanwhile.
     func get() throws -> Part {
         lock.lock()

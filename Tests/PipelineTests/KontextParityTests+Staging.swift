@@ -11,6 +11,7 @@ extension KontextParityTests {
         let (model, basis, query) = try load()
         let kontext = try XCTUnwrap(model.kontext)
         XCTAssertFalse(model.transformerIsResident, "load model only checks the transformer's folder")
+        XCTAssertFalse(model.imageEncoderIsResident, "encode pair drops the query encoder")
         XCTAssertEqual(kontext.textEncoderLoads, 0)
         let c = try XCTUnwrap(KontextParityTests.cases().first)
         var options = self.options(c)
@@ -39,6 +40,13 @@ extension KontextParityTests {
         options.prompt = c.prompt
         let again = try KontextSampling.finalLatents(model, start, adapters: adapters, options: options)
         XCTAssertEqual(again.data.map { $0.bitPattern }, first.data.map { $0.bitPattern }, "reloaded weights give the same bits")
+
+        // A whole sample drops the transformer before the VAE decode, and a second encode pair reloads the encoder.
+        _ = try AnalogyPipeline.sample(model, query: query, mix: mix, options: options)
+        XCTAssertFalse(model.transformerIsResident, "the decoder runs without the transformer")
+        let images = try ["a", "a_prime", "b"].map { try PNGFile.read(path: Self.path("\($0).png")).image }
+        let again2 = try AnalogyPipeline.encodePair(model, a: images[0], aPrime: images[1], b: images[2])
+        XCTAssertEqual(again2.embedding.data.map { $0.bitPattern }, query.embedding.data.map { $0.bitPattern })
 
         // Streaming (one block resident at a time): the same bits again.
         let streamedModel = try LoadedModel.load(Self.path("FLUX.1-Kontext-tiny"), imageEncoder: Self.path("clip-vision-tiny"),

@@ -92,6 +92,8 @@ public enum KontextSampling {
     static func sampleGrid(_ model: LoadedModel, _ kontext: KontextComponents, query: Query, adapters: FluxAdapters,
                            options: SampleOptions) throws -> RGBImage {
         let start = try prepare(model, kontext, query: query, options: options)
-        return try decode(try finalLatents(model, start, adapters: adapters, options: options), start)
+        let latents = try finalLatents(model, start, adapters: adapters, options: options)
+        model.stagedTransformer.release()  // one large part at a time: the decoder's activations instead
+        return try decode(latents, start)
     }
 }
