@@ -67,7 +67,7 @@ public final class LoadedModel: @unchecked Sendable {
     public let config: ModelBundleConfig
     public let transformerConfig: FluxTransformerConfig
     /// `mini`: resident from the start. flux-kontext: loaded at the first step, dropped while the text encoders
-    /// run (StagedPart).
+    /// run and before the VAE decode (StagedPart).
     let stagedTransformer: StagedPart<FluxTransformer>
     /// LoRWeB's query encoder. flux-kontext: dropped after each `encode pair` (read again for the next one), so
     /// it is not resident during the steps.
