@@ -12,7 +12,7 @@ Writes OUT (default /tmp/lorweb-full-width; a few GB, never inside the clone):
   OUT/FLUX.1-Kontext-dev/   OUT/clip-vit-large-patch14/   OUT/lorweb/lorweb.safetensors + config.yaml
 The tokenizers are the committed fixtures' (the real CLIP vocabulary; a small T5 unigram model whose ids fit).
 
-Run: /work/pyvenv/bin/python Tools/memory/full_width_folder.py [OUT] [--double 1] [--single 1] [--t5-layers 1]
+Run: python3 Tools/memory/full_width_folder.py [OUT] [--double 1] [--single 1] [--t5-layers 1]
 """
 import argparse
 import json
