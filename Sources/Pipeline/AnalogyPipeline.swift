@@ -19,7 +19,7 @@ public enum AnalogyPipeline {
         }
         let embedding = try model.imageEncoder().query(mode: model.queryMode, a: cells[0], aPrime: cells[1], b: cells[2],
                                                        backend: model.backend)
-        if model.kontext != nil { model.stagedImageEncoder.release() }  // staged: not resident during the steps
+        model.stagedImageEncoder.release()  // flux-kontext: not resident during the steps (mini's is pinned)
         return Query(embedding: embedding, a: a, aPrime: aPrime, b: b)
     }
 

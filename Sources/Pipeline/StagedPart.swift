@@ -7,21 +7,28 @@ import Foundation
 final class StagedPart<Part>: @unchecked Sendable {
     private let load: () throws -> Part
     private var part: Part?
+    /// Never dropped: `release()` does nothing (`mini`, whose parts are small).
+    private let pinned: Bool
     private let lock = NSLock()
 
     /// A part that is already resident and is never dropped (`mini`).
     init(resident: Part) {
         part = resident
         load = { resident }
+        pinned = true
     }
 
     /// A part loaded on first use.
-    init(load: @escaping () throws -> Part) { self.load = load }
+    init(load: @escaping () throws -> Part) {
+        self.load = load
+        pinned = false
+    }
 
     /// A part loaded now (so its folder's errors show at once) and loaded again after a release.
     init(loaded: Part, reload: @escaping () throws -> Part) {
         part = loaded
         load = reload
+        pinned = false
     }
 
     /// The part, loading it if needed. A caller keeps it alive while it uses it, even if it is released meanwhile.
@@ -40,8 +47,9 @@ final class StagedPart<Part>: @unchecked Sendable {
         return part != nil
     }
 
-    /// Drops this holder's reference (its memory goes once no caller holds the part).
+    /// Drops this holder's reference (its memory goes once no caller holds the part); nothing for a pinned part.
     func release() {
+        guard !pinned else { return }
         lock.lock()
         part = nil
         lock.unlock()

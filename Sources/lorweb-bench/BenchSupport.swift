@@ -169,9 +169,15 @@ func loadAverage() -> String {
 }
 
 /// The process's peak resident set (VmHWM) in MiB, from /proc/self/status.
-func peakResidentMiB() -> Double? {
+func peakResidentMiB() -> Double? { statusMiB("VmHWM:") }
+
+/// The process's resident set now (VmRSS) in MiB.
+func residentMiB() -> Double? { statusMiB("VmRSS:") }
+
+/// A "kB" field of /proc/self/status in MiB.
+private func statusMiB(_ field: String) -> Double? {
     guard let status = try? String(contentsOfFile: "/proc/self/status", encoding: .utf8),
-          let line = status.split(separator: "\n").first(where: { $0.hasPrefix("VmHWM:") }),
+          let line = status.split(separator: "\n").first(where: { $0.hasPrefix(field) }),
           let kb = Double(line.split(separator: " ", omittingEmptySubsequences: true).dropFirst().first ?? "")
     else { return nil }
     return kb / 1024

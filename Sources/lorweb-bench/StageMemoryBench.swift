@@ -8,17 +8,6 @@ import Models
 import Pipeline
 import TensorCore
 
-/// The process's resident set now (VmRSS) in MiB.
-func residentMiB() -> Double? { statusField("VmRSS:") }
-
-private func statusField(_ name: String) -> Double? {
-    guard let status = try? String(contentsOfFile: "/proc/self/status", encoding: .utf8),
-          let line = status.split(separator: "\n").first(where: { $0.hasPrefix(name) }),
-          let kb = Double(line.split(separator: " ", omittingEmptySubsequences: true).dropFirst().first ?? "")
-    else { return nil }
-    return kb / 1024
-}
-
 /// Resets VmHWM to the current resident set (Linux ≥ 4.0); false where the kernel refuses.
 @discardableResult
 func resetPeakResident() -> Bool {
