@@ -1,11 +1,11 @@
 // The blocked loop around the micro-kernels (the blocking of the Swift kernel in TensorCore/ExactGEMM.swift):
-// K in blocks of the variant's kc, rows in blocks of MC; A is packed per (MC × kc) block into micro-panels of the
+// K in blocks of the variant's kc, rows in blocks of its mc; A is packed per (mc × kc) block into micro-panels of the
 // variant's tile rows ([kb][rows], missing rows zero). Between K blocks the accumulator goes through C in memory
 // as a float (exact), so every output is one fma chain over k ascending whatever the block sizes or the variant.
 // Half-precision panels are widened (exactly) one K block of the tile's panels at a time into an L1-sized f32
 // scratch that every row tile of the M block reuses: the micro-kernels stay f32-only (one kernel per variant to
 // review, which matters for AVX-512, which the development machine cannot execute) and the widening costs
-// kb·16 conversions per MC rows, not one per FMA.
+// kb·16 conversions per mc rows, not one per FMA.
 #include "CKernels.h"
 #include "gemm_internal.h"
 #include <stdint.h>
@@ -15,8 +15,6 @@
 #if defined(__clang__)
 #pragma STDC FP_CONTRACT OFF  // with -ffp-contract=off (Package.swift): no a*b+c becomes an FMA behind our back
 #endif
-
-enum { MC = 192 };  // M block: a multiple of every variant's tile rows (6, 12); K blocks are per variant (kc)
 
 static const lw_variant *variant(int kernel) {
     if (!lw_kernel_supported(kernel)) return NULL;
@@ -119,7 +117,7 @@ int lw_gemm_serial(int kernel, ptrdiff_t row0, ptrdiff_t row1, ptrdiff_t panel0,
         return 0;
     }
     const int mr = v->rows;
-    const ptrdiff_t KC = v->kc;
+    const ptrdiff_t KC = v->kc, MC = v->mc;
     const ptrdiff_t rows = row1 - row0, block_rows = rows < MC ? rows : MC, kmax = k < KC ? k : KC;
     const ptrdiff_t packed_count = (block_rows + mr - 1) / mr * mr * kmax;
     const ptrdiff_t widened_count = panel_type == LW_PANEL_F32 ? 0 : 2 * LW_NR * kmax;

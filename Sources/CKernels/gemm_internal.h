@@ -18,6 +18,7 @@ typedef struct {
     int rows;           // tile rows (MR)
     int panels;         // panels per full tile (1: 16 columns, 2: 32 columns)
     int kc;             // K block: the tile's B rows (kc × 16·panels floats) are reused by every row tile of an M block
+    int mc;             // M block: rows of A packed together (mc × kc floats); a multiple of rows
     lw_tile_fn full;    // rows × (16·panels)
     lw_tile_fn single;  // rows × 16, for a last panel left over when panels == 2 (else == full)
 } lw_variant;

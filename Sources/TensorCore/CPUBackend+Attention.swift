@@ -3,6 +3,7 @@
 // scores by rule 1, multiplies by the scale (and adds the bias, when there is one), runs the reference softmax
 // row by row over the full key row, then P·V by rule 1 over keys ascending, into its own output elements. No
 // online rescaling, no reductions split.
+import Numerics
 
 extension CPUBackend {
     /// Query rows per work item (a multiple of every kernel variant's tile rows, 6 and 12).
@@ -67,13 +68,8 @@ extension CPUBackend {
                                              a: qs.pointer + rowOffset, lda: width,
                                              b: GEMMPanels(f32: kp.pointer + pair * kPanelSize), c: scores, ldc: lk, bias: nil)
                             for r in 0..<rows {
-                                let row = scores + r * lk
-                                for j in 0..<lk { row[j] = row[j] * scale }
-                                if let bs {
-                                    let biasRow = bs.pointer + ((biasHeads == 1 ? 0 : h) * lq + i0 + r) * lk
-                                    for j in 0..<lk { row[j] = row[j] + biasRow[j] }
-                                }
-                                Self.softmaxRow(row, row, lk)
+                                let biasRow = bs.map { $0.pointer + ((biasHeads == 1 ? 0 : h) * lq + i0 + r) * lk }
+                                Self.scaledSoftmaxRow(scores + r * lk, lk, scale: scale, bias: biasRow)
                             }
                             ExactGEMM.serial(kernel: kernel, rows: 0..<rows, panels: 0..<valuePanels, n: d, k: lk, a: scores,
                                              lda: lk, b: GEMMPanels(f32: vp.pointer + pair * vPanelSize),
@@ -84,5 +80,41 @@ extension CPUBackend {
             }
         }
         return Tensor(shape: q.shape, data: out)
+    }
+}
+
+extension CPUBackend {
+    /// One row of scores in place: s = fl(s · scale), then fl(s + bias) when there is a bias, then softmaxRow's
+    /// operations (the max by rule 3, e = exp(s − m), z = the canonical sum of e, e / z). The same roundings
+    /// in the same order as those separate passes, in three passes instead of five: the scale shares a pass
+    /// with the max, each exponential is added to its lane of the canonical sum (Numerics.CanonicalSum: lane
+    /// i mod 8, ascending; the tail's elements go to lanes 0, 1, … in order) as it is written.
+    @inline(__always)
+    static func scaledSoftmaxRow(_ row: UnsafeMutablePointer<Float>, _ n: Int, scale: Float, bias: UnsafePointer<Float>?) {
+        if let bias {
+            forEachLane(n, { row[$0] = row[$0] * scale + bias[$0] },
+                        { storeLanes(loadLanes(row + $0) * scale + loadLanes(bias + $0), row + $0) })
+        } else {
+            mapLanes(row, row, n, { $0 * scale }, { $0 * scale })
+        }
+        let m = canonicalMax(row, n)
+        var acc = SIMD8<Float>(repeating: 0)
+        var i = 0
+        while i + 8 <= n {
+            let e = ExactMath.exp(loadLanes(row + i) - m)
+            storeLanes(e, row + i)
+            acc = acc + e
+            i += 8
+        }
+        var lane = 0
+        while i < n {
+            let e = ExactMath.exp(row[i] - m)
+            row[i] = e
+            acc[lane] = acc[lane] + e
+            lane += 1
+            i += 1
+        }
+        let z = CanonicalSum.combine(acc)
+        mapLanes(row, row, n, { $0 / z }, { $0 / z })
     }
 }

@@ -9,6 +9,10 @@ struct Options {
     static let defaultSections = ["mini", "gemm", "attention", "t5", "full"]
     var out = "bench-results/bench.md"
     var reps = 5
+    /// Repetitions of the FLUX-width section (each rep is seconds; the acceptance figures use 5).
+    var fullReps = 2
+    /// Sequence length of the `attention` section (8704: a 1024² Kontext step).
+    var attentionTokens = 1024
     var full = false
     var shapes: [(Int, Int, Int)]? = nil
     var threads = [1, 2]
@@ -34,6 +38,11 @@ struct Options {
             case "--out" where value() != nil: out = value()!; i += 1
             case "--reps" where value() != nil: reps = max(1, Int(value()!) ?? reps); i += 1
             case "--full": full = true
+            case "--attention-tokens" where value() != nil:
+                guard let l = Int(value()!), l > 0 else { fail("--attention-tokens needs a positive length") }
+                attentionTokens = l
+                i += 1
+            case "--full-reps" where value() != nil: fullReps = max(1, Int(value()!) ?? fullReps); i += 1
             case "--cpu-time": cpuTime = true
             case "--python" where value() != nil: python = value()!; i += 1
             case "--only" where value() != nil:
@@ -77,7 +86,8 @@ struct Options {
             case "--help", "-h":
                 print("""
                 usage: lorweb-bench [--out FILE] [--reps N] [--only SECTIONS] [--python PY] [--full]
-                                    [--shapes MxKxN,...] [--threads 1,2] [--kernels avx2,swift] [--cpu-time]
+                                    [--shapes MxKxN,...] [--threads 1,2] [--kernels avx2,swift] [--cpu-time] [--full-reps N]
+                                    [--attention-tokens L]
                                     [--vae-size 1024] [--stage-folder DIR]
                   sections (comma-separated): \(Options.allSections.joined(separator: ",")); default \(Options.defaultSections.joined(separator: ","))
                   --vae-size S the vae section decodes 16×(S/8)² latents to an S×S image (default 1024)

@@ -40,6 +40,12 @@ func measureFullWidth(threads: Int, reps: Int) throws -> [String: Timing] {
     result["attention"] = Timing.of(reps: reps) {
         _ = backend.attention(q: q, k: q, v: q, heads: 24, scale: 1 / Float(128).squareRoot())
     }
+    // The real sequence length of a 1024² Kontext step, measured rather than projected (issue 20's target).
+    let long = Tensor(shape: [projectedTokens, width], data: uniform.array(projectedTokens * width))
+    result["attention\(projectedTokens)"] = Timing.of(reps: reps) {
+        _ = backend.attention(q: long, k: long, v: long, heads: 24, scale: 1 / Float(128).squareRoot())
+    }
+    print("attention at \(projectedTokens) tokens, \(threads) thread(s): \(format(result["attention\(projectedTokens)"]!.median)) s")
     for (double, single) in [(0, 0), (1, 0), (0, 1)] {
         let config = fullWidthConfig(double: double, single: single)
         let path = folder + "/blocks-\(double)\(single).safetensors"
@@ -77,6 +83,7 @@ func measureFullWidth(threads: Int, reps: Int) throws -> [String: Timing] {
 func fullWidthSection(_ options: Options, threads: [Int], reps: Int, torch: TorchReference?) throws -> String {
     var rows: [String] = []
     var projections: [String] = []
+    var attentionRows: [String] = []
     for t in threads {
         let swift = try measureFullWidth(threads: t, reps: reps)
         let reference = torch?.full[t]
@@ -99,6 +106,10 @@ func fullWidthSection(_ options: Options, threads: [Int], reps: Int, torch: Torc
             return 19 * scaled(d) + 38 * scaled(s) + o * r
         }
         let s = step(swift), p = step(reference)
+        let longKey = "attention\(projectedTokens)"
+        let (longSwift, longTorch) = (swift[longKey]?.median, reference?[longKey]?.median)
+        attentionRows.append("| \(t) | \(format(longSwift, "%.2f")) | \(format(longTorch, "%.2f")) | " +
+                             "\(format(longSwift.flatMap { s in longTorch.map { s / $0 } }, "%.2f")) |")
         projections.append("| \(t) | \(format(swift["attention"]?.median, "%.2f")) | \(format(reference?["attention"]?.median, "%.2f")) | " +
                            "\(format(s, "%.0f")) | \(format(p, "%.0f")) | \(format(s.flatMap { s in p.map { s / $0 } }, "%.2f")) |")
     }
@@ -126,6 +137,13 @@ func fullWidthSection(_ options: Options, threads: [Int], reps: Int, torch: Torc
     | threads | attention alone, Swift (s) | attention alone, PyTorch (s) | projected step, Swift (s) | projected step, PyTorch (s) | Swift / PyTorch |
     |---|---|---|---|---|---|
     \(projections.joined(separator: "\n"))
+
+    Exact attention at the step's real length, \(projectedTokens) tokens, 24 heads × 128 (Swift) against
+    PyTorch's scaled_dot_product_attention on the same shape (median of \(reps)):
+
+    | threads | Swift (s) | PyTorch SDPA (s) | Swift / PyTorch |
+    |---|---|---|---|
+    \(attentionRows.joined(separator: "\n"))
 
     """
 }

@@ -66,7 +66,7 @@ func gemmSection(_ options: Options) -> String {
 }
 
 func attentionSection(_ options: Options) -> String {
-    let (l, heads, d) = (1024, 24, 128)
+    let (l, heads, d) = (options.attentionTokens, 24, 128)
     var uniform = Uniform(seed: 7)
     let q = Tensor(shape: [l, heads * d], data: uniform.array(l * heads * d))
     let k = Tensor(shape: [l, heads * d], data: uniform.array(l * heads * d))

@@ -13,7 +13,7 @@ print("machine: \(machine)")
 let packageRoot = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
     .deletingLastPathComponent().path
 let fullThreads = [options.threads.max() ?? 2]
-let fullReps = 2
+let fullReps = options.fullReps
 
 var torch: TorchReference? = nil
 if let python = options.python, options.sections.contains("mini") || options.sections.contains("full") {

@@ -74,6 +74,9 @@ def full(reps):
     txt_ids = torch.zeros(text, 3)
     q = torch.randn(1, 24, text + noise + context, 128, generator=gen)
     out = {"attention": timing(lambda: torch.nn.functional.scaled_dot_product_attention(q, q, q), reps)}
+    long = torch.randn(1, 24, 512 + 4096 + 4096, 128, generator=gen)  # a 1024² Kontext step's length
+    out["attention8704"] = timing(lambda: torch.nn.functional.scaled_dot_product_attention(long, long, long), reps)
+    del long
     for double, single in ((0, 0), (1, 0), (0, 1)):
         torch.manual_seed(0)
         model = FluxTransformer2DModel(in_channels=64, num_layers=double, num_single_layers=single,
