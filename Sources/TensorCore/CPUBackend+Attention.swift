@@ -86,9 +86,10 @@ extension CPUBackend {
 extension CPUBackend {
     /// One row of scores in place: s = fl(s · scale), then fl(s + bias) when there is a bias, then softmaxRow's
     /// operations (the max by rule 3, e = exp(s − m), z = the canonical sum of e, e / z). The same roundings
-    /// in the same order as those separate passes, in three passes instead of five: the scale shares a pass
-    /// with the max, each exponential is added to its lane of the canonical sum (Numerics.CanonicalSum: lane
-    /// i mod 8, ascending; the tail's elements go to lanes 0, 1, … in order) as it is written.
+    /// in the same order as those separate passes, in four passes instead of five (six with a bias): the bias
+    /// shares the scale's pass, and each exponential is added to its lane of the canonical sum
+    /// (Numerics.CanonicalSum: lane i mod 8, ascending; the tail's elements go to lanes 0, 1, … in order) as it
+    /// is written.
     @inline(__always)
     static func scaledSoftmaxRow(_ row: UnsafeMutablePointer<Float>, _ n: Int, scale: Float, bias: UnsafePointer<Float>?) {
         if let bias {
