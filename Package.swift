@@ -92,7 +92,7 @@ let package = Package(
         .executableTarget(name: "lorweb-bench", dependencies: ["TensorCore", "COpenBLAS", "Formats", "Models", "Pipeline"], swiftSettings: cpuFlags),
 
         .testTarget(name: "NumericsTests", dependencies: ["Numerics"], swiftSettings: cpuFlags),
-        .testTarget(name: "TensorCoreTests", dependencies: ["TensorCore", "Numerics"], swiftSettings: cpuFlags),
+        .testTarget(name: "TensorCoreTests", dependencies: ["TensorCore", "Numerics", "CKernels"], swiftSettings: cpuFlags),
         .testTarget(name: "FormatsTests", dependencies: ["Formats", "TensorCore", "Numerics"], exclude: ["Fixtures"],
                     swiftSettings: cpuFlags),
         .testTarget(name: "TokenizersTests", dependencies: ["Tokenizers", "Formats"], exclude: ["Fixtures"],

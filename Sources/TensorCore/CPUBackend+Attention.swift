@@ -3,6 +3,7 @@
 // scores by rule 1, multiplies by the scale (and adds the bias, when there is one), runs the reference softmax
 // row by row over the full key row, then P·V by rule 1 over keys ascending, into its own output elements. No
 // online rescaling, no reductions split.
+import CKernels
 import Numerics
 
 extension CPUBackend {
@@ -69,7 +70,7 @@ extension CPUBackend {
                                              b: GEMMPanels(f32: kp.pointer + pair * kPanelSize), c: scores, ldc: lk, bias: nil)
                             for r in 0..<rows {
                                 let biasRow = bs.map { $0.pointer + ((biasHeads == 1 ? 0 : h) * lq + i0 + r) * lk }
-                                Self.scaledSoftmaxRow(scores + r * lk, lk, scale: scale, bias: biasRow)
+                                Self.scaledSoftmaxRow(scores + r * lk, lk, scale: scale, bias: biasRow, kernel: kernel)
                             }
                             ExactGEMM.serial(kernel: kernel, rows: 0..<rows, panels: 0..<valuePanels, n: d, k: lk, a: scores,
                                              lda: lk, b: GEMMPanels(f32: vp.pointer + pair * vPanelSize),
@@ -85,13 +86,19 @@ extension CPUBackend {
 
 extension CPUBackend {
     /// One row of scores in place: s = fl(s · scale), then fl(s + bias) when there is a bias, then softmaxRow's
-    /// operations (the max by rule 3, e = exp(s − m), z = the canonical sum of e, e / z). The same roundings
-    /// in the same order as those separate passes, in four passes instead of five (six with a bias): the bias
-    /// shares the scale's pass, and each exponential is added to its lane of the canonical sum
-    /// (Numerics.CanonicalSum: lane i mod 8, ascending; the tail's elements go to lanes 0, 1, … in order) as it
-    /// is written.
+    /// operations (the max by rule 3, e = exp(s − m), z = the canonical sum of e, e / z). The C variants
+    /// (CKernels lw_softmax_row: 16 lanes with AVX-512, three passes) and this Swift form (the `swift` kernel;
+    /// four passes) keep the same roundings in the same order as those separate passes: the bias shares the
+    /// scale's pass, and each exponential is added to its lane of the canonical sum (Numerics.CanonicalSum: lane
+    /// i mod 8, ascending; the tail's elements go to lanes 0, 1, … in order) as it is written.
     @inline(__always)
-    static func scaledSoftmaxRow(_ row: UnsafeMutablePointer<Float>, _ n: Int, scale: Float, bias: UnsafePointer<Float>?) {
+    static func scaledSoftmaxRow(_ row: UnsafeMutablePointer<Float>, _ n: Int, scale: Float, bias: UnsafePointer<Float>?,
+                                 kernel: CPUKernel) {
+        if let code = kernel.cCode {
+            let status = lw_softmax_row(code, row, n, scale, bias)
+            precondition(status == 0, "lw_softmax_row: the \(kernel.rawValue) variant is not supported here")
+            return
+        }
         if let bias {
             forEachLane(n, { row[$0] = row[$0] * scale + bias[$0] },
                         { storeLanes(loadLanes(row + $0) * scale + loadLanes(bias + $0), row + $0) })

@@ -1,5 +1,6 @@
 // Elementwise ops, activations and permute: each output element computed by the same scalar expression as the
 // reference; threads split the output into contiguous row ranges.
+import CKernels
 import Numerics
 
 extension CPUBackend {
@@ -15,7 +16,10 @@ extension CPUBackend {
     public func mul(_ x: Tensor, scalar s: Float) -> Tensor { map(x) { mapLanes($0, $1, $2, { $0 * s }, { $0 * s }) } }
     public func div(_ x: Tensor, scalar s: Float) -> Tensor { map(x) { mapLanes($0, $1, $2, { $0 / s }, { $0 / s }) } }
 
-    public func gelu(_ x: Tensor) -> Tensor { map(x) { mapLanes($0, $1, $2, ScalarOps.gelu, ScalarOps.gelu) } }
+    public func gelu(_ x: Tensor) -> Tensor {
+        guard let code = kernel.cCode else { return map(x) { mapLanes($0, $1, $2, ScalarOps.gelu, ScalarOps.gelu) } }
+        return map(x) { precondition(lw_gelu(code, $0, $1, $2) == 0, "lw_gelu: variant not supported here") }  // C: 16 lanes with AVX-512
+    }
     public func quickGelu(_ x: Tensor) -> Tensor { map(x) { mapLanes($0, $1, $2, ScalarOps.quickGelu, ScalarOps.quickGelu) } }
     public func silu(_ x: Tensor) -> Tensor { map(x) { mapLanes($0, $1, $2, ScalarOps.silu, ScalarOps.silu) } }
 

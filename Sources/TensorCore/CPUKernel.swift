@@ -66,7 +66,7 @@ public enum CPUKernel: String, CaseIterable, Sendable {
     }
 
     /// The CKernels code (LW_KERNEL_*), nil for the Swift kernel.
-    var cCode: Int32? {
+    public var cCode: Int32? {
         switch self {
         case .scalar: return Int32(LW_KERNEL_SCALAR)
         case .avx2: return Int32(LW_KERNEL_AVX2)

@@ -1,3 +1,4 @@
+import CKernels
 import XCTest
 import Numerics
 import TensorCore
@@ -75,6 +76,46 @@ final class CPUKernelTests: XCTestCase {
                                    "\(kernel) biased attention")
                 assertBitIdentical(backend.conv2d(image, conv, kernel: 3, stride: 1, padding: .same(1)), expectedConv,
                                    "\(kernel) conv2d threads \(threads)")
+            }
+        }
+    }
+
+    /// The C variants' row operations (lw_exp, lw_gelu, lw_softmax_row) against Swift's scalar definitions, bit for
+    /// bit: every bit pattern class (NaN, infinities, subnormals) and a dense range, at lengths that leave every tail.
+    func testRowOperationsUnderEveryVariantMatchTheScalarFunctions() {
+        var xs: [Float] = [0, -0.0, .infinity, -.infinity, .nan, 88.8, 88.81, 88.79999, -104, -104.01, -103.99999, 9.1,
+                           -9.1, 9.0999, .leastNonzeroMagnitude, -.greatestFiniteMagnitude, 88.72284, -103.9, 0x1p-140]
+        var rng = TestRandom(seed: 2005)
+        for i in 0..<200_003 {
+            let u = UInt32(truncatingIfNeeded: rng.next())
+            xs.append(i % 2 == 0 ? Float(bitPattern: u) : Float(u >> 8) * 0x1p-24 * 240 - 120)
+        }
+        func same(_ a: Float, _ b: Float) -> Bool { (a.isNaN && b.isNaN) || a.bitPattern == b.bitPattern }
+        for kernel in variants {
+            guard let code = kernel.cCode else { continue }
+            for (name, run, scalar) in [("exp", lw_exp, ExactMath.exp), ("gelu", lw_gelu, ScalarOps.gelu)]
+                as [(String, (Int32, UnsafePointer<Float>?, UnsafeMutablePointer<Float>?, Int) -> Int32, (Float) -> Float)] {
+                var out = [Float](repeating: 0, count: xs.count)
+                XCTAssertEqual(run(code, xs, &out, xs.count), 0)
+                let wrong = xs.indices.filter { !same(out[$0], scalar(xs[$0])) }
+                XCTAssertTrue(wrong.isEmpty, "\(kernel) \(name): \(wrong.count) differ, first \(wrong.first.map { xs[$0] } ?? 0)")
+            }
+            for n in Array(1...40) + [100, 520, 1029] {
+                for variant in 0..<4 {
+                    var row = rng.tensor([1, n], scale: 6).data
+                    if variant == 1 { row[n / 2] = .infinity }  // a NaN row (inf - inf)
+                    if variant == 2 { for i in row.indices { row[i] = i % 3 == 0 ? -0.0 : -.infinity }; row[n - 1] = n > 2 ? 0 : -0.0 }
+                    let bias = variant == 3 ? rng.tensor([1, n], scale: 2).data : nil
+                    let scale: Float = 0.0883883
+                    var scaled = [Float](repeating: 0, count: n)
+                    for i in 0..<n { scaled[i] = row[i] * scale }
+                    if let bias { for i in 0..<n { scaled[i] = scaled[i] + bias[i] } }
+                    let expected = reference.softmax(Tensor(shape: [1, n], data: scaled)).data
+                    var got = row
+                    let status = bias.map { b in lw_softmax_row(code, &got, n, scale, b) } ?? lw_softmax_row(code, &got, n, scale, nil)
+                    XCTAssertEqual(status, 0)
+                    XCTAssertTrue(got.indices.allSatisfy { same(got[$0], expected[$0]) }, "\(kernel) softmax row n \(n) case \(variant)")
+                }
             }
         }
     }

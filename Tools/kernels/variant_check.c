@@ -81,6 +81,61 @@ static int check(int kernel, const char *name, ptrdiff_t m, ptrdiff_t k, ptrdiff
     return failures;
 }
 
+/// Inputs for the row operations: awkward values, the early-out thresholds of exp and tanh and their neighbours,
+/// infinities, NaN, signed zeros, subnormals.
+static float row_input(ptrdiff_t i) {
+    static const float special[] = {88.8f, 88.79999f, 88.80001f, -104.0f, -103.99999f, -104.00001f, 9.1f, -9.1f,
+                                    9.09999f, 0x1p-20f, -0x1p-20f, 1e-30f, 87.0f, -87.0f, 30.0f, -30.0f};
+    uint64_t r = next();
+    switch (r % 16) {
+    case 0: return special[next() % (sizeof special / sizeof special[0])];
+    case 1: return (r & 64) ? INFINITY : -INFINITY;
+    case 2: return (i % 97 == 5) ? NAN : 0.5f;
+    default: return awkward() * (float)(1 + next() % 40);
+    }
+}
+
+/// Every row operation of `kernel` against the scalar variant, bit for bit.
+static int check_rows(int kernel, const char *name, int *checked) {
+    enum { MAXN = 1100 };
+    static float x[MAXN], y[MAXN], ref[MAXN], bias[MAXN];
+    static const ptrdiff_t lengths[] = {1, 2, 7, 8, 9, 15, 16, 17, 31, 32, 33, 40, 100, 520, 1029};
+    int failures = 0;
+    for (size_t l = 0; l < sizeof lengths / sizeof lengths[0]; l++) {
+        const ptrdiff_t n = lengths[l];
+        for (int op = 0; op < 5; op++) {
+            for (ptrdiff_t i = 0; i < n; i++) {
+                x[i] = row_input(i);
+                bias[i] = op == 4 ? awkward() : 0.0f;
+            }
+            if (op >= 3) for (ptrdiff_t i = 0; i < n; i++) if (x[i] != x[i] && next() % 4) x[i] = 1.0f;  // some rows NaN-free
+            if (op == 3 && n > 3) { x[0] = 0.0f; x[1] = -0.0f; x[2] = -0.0f; }  // a zero maximum in some rows
+            const float scale = op == 3 ? 0.125f : 0.0883883f;
+            int rc = 0, rc_ref = 0;
+            switch (op) {
+            case 0: rc = lw_exp(kernel, x, y, n); rc_ref = lw_exp(LW_KERNEL_SCALAR, x, ref, n); break;
+            case 1: rc = lw_gelu(kernel, x, y, n); rc_ref = lw_gelu(LW_KERNEL_SCALAR, x, ref, n); break;
+            default:
+                if (op == 3 && n > 3) for (ptrdiff_t i = 3; i < n; i++) x[i] = -fabsf(x[i]) - 1.0f;  // max is ±0
+                memcpy(y, x, sizeof(float) * (size_t)n);
+                memcpy(ref, x, sizeof(float) * (size_t)n);
+                rc = lw_softmax_row(kernel, y, n, scale, op == 4 ? bias : NULL);
+                rc_ref = lw_softmax_row(LW_KERNEL_SCALAR, ref, n, scale, op == 4 ? bias : NULL);
+            }
+            (*checked)++;
+            if (rc != 0 || rc_ref != 0) { printf("%s: row op %d failed\n", name, op); failures++; continue; }
+            for (ptrdiff_t i = 0; i < n; i++)
+                if (memcmp(&y[i], &ref[i], 4) != 0) {
+                    static const char *ops[] = {"exp", "gelu", "softmax", "softmax (zero max)", "softmax + bias"};
+                    printf("%s: %s n %td: element %td of input %a gives %a, scalar %a\n", name, ops[op], n, i, x[i], y[i], ref[i]);
+                    failures++;
+                    break;
+                }
+        }
+    }
+    return failures;
+}
+
 int main(void) {
     static const struct { int kernel; const char *name; } variants[] = {
         {LW_KERNEL_SCALAR, "scalar"}, {LW_KERNEL_AVX2, "avx2"}, {LW_KERNEL_AVX512, "avx512"}, {LW_KERNEL_NEON, "neon"},
@@ -101,6 +156,12 @@ int main(void) {
                     checked++;
                 }
         printf("%s: %s\n", variants[v].name, failures == before ? "identical to the rule-1 loop on every case" : "DIFFERENCES");
+        if (variants[v].kernel != LW_KERNEL_SCALAR) {
+            before = failures;
+            failures += check_rows(variants[v].kernel, variants[v].name, &checked);
+            printf("%s: row operations (exp, gelu, softmax rows) %s\n", variants[v].name,
+                   failures == before ? "identical to the scalar variant" : "DIFFERENT");
+        }
     }
     printf("%d cases, %d different\n", checked, failures);
     if (failures) return 1;

@@ -1,4 +1,5 @@
-// The exact GEMM's micro-kernels in C with intrinsics, one variant per vector width (Docs/NUMERICS.md rule 1).
+// The exact GEMM's micro-kernels and the hot row operations in C with intrinsics, one variant per vector width
+// (Docs/NUMERICS.md rules 1-3).
 //
 // Why C: Swift's SIMD types are compiled for one target CPU per module, so one Swift binary cannot hold an
 // AVX-512 and an AVX2 kernel side by side. C's per-function `target` attributes can: every variant is in the
@@ -49,6 +50,15 @@ int lw_gemm_serial(int kernel, ptrdiff_t row0, ptrdiff_t row1, ptrdiff_t panel0,
 /// Widens count half-precision values (LW_PANEL_BF16 or LW_PANEL_F16) to f32, exactly (subnormals, infinities
 /// and NaN payloads kept, as Numerics.DTypeConversion does). Returns -1 for another panel type.
 int lw_widen(int panel_type, const unsigned short *src, float *dst, ptrdiff_t count);
+
+/// The exact row operations (rowops_body.h), every lane with the operation sequence of Swift's scalar functions,
+/// so every variant returns the same bits: y = ExactMath.exp(x) and y = ScalarOps.gelu(x) elementwise (x may equal
+/// y), and one attention score row in place as CPUBackend.scaledSoftmaxRow (s·scale [+ bias], max by rule 3,
+/// exp, the canonical sum by rule 2, divide; bias NULL or n floats). Each returns 0, or -1 for an unsupported
+/// variant (nothing written).
+int lw_exp(int kernel, const float *x, float *y, ptrdiff_t n);
+int lw_gelu(int kernel, const float *x, float *y, ptrdiff_t n);
+int lw_softmax_row(int kernel, float *row, ptrdiff_t n, float scale, const float *bias);
 
 #ifdef __cplusplus
 }
