@@ -61,10 +61,13 @@ let package = Package(
         .target(name: "CKernels", cSettings: [.unsafeFlags(["-ffp-contract=off"])],
                 linkerSettings: [.linkedLibrary("m", .when(platforms: [.linux]))]),
 
+        // Persistent worker threads for Parallel.forRanges (spin briefly, then sleep): C11 atomics and pthreads.
+        .target(name: "CWorkerPool", linkerSettings: [.linkedLibrary("pthread", .when(platforms: [.linux]))]),
+
         // 1. Scalar math of the numerics contract, reductions, RNGs. No tensors.
         .target(name: "Numerics", swiftSettings: cpuFlags),
         // 2. Tensors, the op set, the Backend seam, the CPU backend.
-        .target(name: "TensorCore", dependencies: ["Numerics", "COpenBLAS", "CKernels"], swiftSettings: cpuFlags),
+        .target(name: "TensorCore", dependencies: ["Numerics", "COpenBLAS", "CKernels", "CWorkerPool"], swiftSettings: cpuFlags),
         // 3. safetensors, PNG, resize, configs, hashing.
         .target(name: "Formats", dependencies: ["TensorCore", "Numerics", "CPNGShim"], swiftSettings: cpuFlags),
         // 3b. Procedural analogies: deterministic (a, a', b, b') images.

@@ -1,6 +1,8 @@
 // Threads split OUTPUTS (Docs/NUMERICS.md rule 4): each worker owns a contiguous range of whole output items, so
-// results never depend on how many workers there are.
+// results never depend on how many workers there are, nor on which thread runs which range.
+import CWorkerPool
 import Dispatch
+import Foundation
 
 /// A raw pointer that may cross into worker closures; the caller guarantees workers touch disjoint elements.
 struct SendablePointer<T>: @unchecked Sendable {
@@ -19,16 +21,40 @@ struct SendableRawPointer: @unchecked Sendable {
 }
 
 enum Parallel {
+    /// LORWEB_WORKER_POOL=gcd runs every parallel op on DispatchQueue.concurrentPerform instead of the persistent
+    /// pool (CWorkerPool), to compare the two; the bytes are the same either way (outputs split, never sums).
+    static let usesPool = ProcessInfo.processInfo.environment["LORWEB_WORKER_POOL"] != "gcd"
+
     /// Calls `body` on up to `threads` contiguous, disjoint sub-ranges covering 0..<count (in parallel when
-    /// there is more than one). `minimumPerThread` keeps tiny jobs on the calling thread.
+    /// there is more than one). `minimumPerThread` keeps tiny jobs on the calling thread. Sub-range 0 runs on the
+    /// calling thread, the others on the worker pool; a call made while the pool is busy (from inside a body, or
+    /// from another thread) runs on GCD instead.
     static func forRanges(_ count: Int, threads: Int, minimumPerThread: Int = 1,
                           _ body: @Sendable (Range<Int>) -> Void) {
         guard count > 0 else { return }
         let workers = max(1, min(threads, count / max(minimumPerThread, 1)))
         if workers == 1 { body(0..<count); return }
+        let pooled = usesPool && withoutActuallyEscaping(body) { body in
+            var job = PoolJob(count: count, workers: workers, body: body)
+            return withUnsafeMutablePointer(to: &job) { pointer in
+                lw_pool_run(Int32(workers), { context, part in
+                    context!.assumingMemoryBound(to: PoolJob.self).pointee.run(Int(part))
+                }, pointer) == 0
+            }
+        }
+        if pooled { return }
         DispatchQueue.concurrentPerform(iterations: workers) { w in
             body(count * w / workers ..< count * (w + 1) / workers)
         }
+    }
+
+    /// What a pool worker reads through the job's context pointer.
+    private struct PoolJob {
+        let count: Int
+        let workers: Int
+        let body: @Sendable (Range<Int>) -> Void
+
+        func run(_ part: Int) { body(count * part / workers ..< count * (part + 1) / workers) }
     }
 }
 
