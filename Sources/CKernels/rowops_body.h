@@ -100,31 +100,24 @@ static inline LW_TARGET void LW_NAME(store_tail)(float *p, ptrdiff_t count, V v)
     memcpy(p, buffer, sizeof(float) * (size_t)count);
 }
 
-static LW_TARGET void LW_NAME(exp_rows)(const float *x, float *y, ptrdiff_t n) {
+/// y = f(x) elementwise; inlined with a constant f, so each caller gets its own loop with f inlined.
+static inline __attribute__((always_inline)) LW_TARGET void LW_NAME(map_rows)(const float *x, float *y, ptrdiff_t n,
+                                                                            V (*f)(V)) {
     ptrdiff_t i = 0;
     for (; i + 2 * W <= n; i += 2 * W) {  // two independent vectors per iteration: the polynomial is a latency chain
-        const V e0 = LW_NAME(exp_v)(v_load(x + i)), e1 = LW_NAME(exp_v)(v_load(x + i + W));
-        v_store(y + i, e0);
-        v_store(y + i + W, e1);
+        const V r0 = f(v_load(x + i)), r1 = f(v_load(x + i + W));
+        v_store(y + i, r0);
+        v_store(y + i + W, r1);
     }
     for (; i < n; i += W) {
         const ptrdiff_t c = n - i < W ? n - i : W;
-        LW_NAME(store_tail)(y + i, c, LW_NAME(exp_v)(LW_NAME(load_tail)(x + i, c, 0.0f)));
+        LW_NAME(store_tail)(y + i, c, f(LW_NAME(load_tail)(x + i, c, 0.0f)));
     }
 }
 
-static LW_TARGET void LW_NAME(gelu_rows)(const float *x, float *y, ptrdiff_t n) {
-    ptrdiff_t i = 0;
-    for (; i + 2 * W <= n; i += 2 * W) {
-        const V g0 = LW_NAME(gelu_v)(v_load(x + i)), g1 = LW_NAME(gelu_v)(v_load(x + i + W));
-        v_store(y + i, g0);
-        v_store(y + i + W, g1);
-    }
-    for (; i < n; i += W) {
-        const ptrdiff_t c = n - i < W ? n - i : W;
-        LW_NAME(store_tail)(y + i, c, LW_NAME(gelu_v)(LW_NAME(load_tail)(x + i, c, 0.0f)));
-    }
-}
+static LW_TARGET void LW_NAME(exp_rows)(const float *x, float *y, ptrdiff_t n) { LW_NAME(map_rows)(x, y, n, LW_NAME(exp_v)); }
+
+static LW_TARGET void LW_NAME(gelu_rows)(const float *x, float *y, ptrdiff_t n) { LW_NAME(map_rows)(x, y, n, LW_NAME(gelu_v)); }
 
 /// CPUBackend.scaledSoftmaxRow in three passes: (1) s = fl(s·scale) [then fl(s + bias)], stored, and the max of
 /// the stored values by rule 3 in the same pass; (2) e = exp(s − m), stored and added to its canonical lane;
