@@ -103,9 +103,16 @@ static void pack_a(const float *a, ptrdiff_t lda, ptrdiff_t rows, ptrdiff_t kb, 
     }
 }
 
+/// The residual epilogue, on a tile that was just finished (still in L1): c = r + c, one IEEE add per element
+/// with the residual as the left operand, as a separate `add(residual, product)` pass computes it.
+static void add_residual(float *c, ptrdiff_t ldc, const float *r, ptrdiff_t ldr, ptrdiff_t rows, ptrdiff_t cols) {
+    for (ptrdiff_t i = 0; i < rows; i++)
+        for (ptrdiff_t j = 0; j < cols; j++) c[i * ldc + j] = r[i * ldr + j] + c[i * ldc + j];
+}
+
 int lw_gemm_serial(int kernel, ptrdiff_t row0, ptrdiff_t row1, ptrdiff_t panel0, ptrdiff_t panel1,
                    ptrdiff_t n, ptrdiff_t k, const float *a, ptrdiff_t lda, const void *b, int panel_type,
-                   float *c, ptrdiff_t ldc, const float *bias) {
+                   float *c, ptrdiff_t ldc, const float *bias, const float *residual, ptrdiff_t ldr) {
     const lw_variant *v = variant(kernel);
     if (!v || panel_type < LW_PANEL_F32 || panel_type > LW_PANEL_F16) return -1;
     if (row1 <= row0 || panel1 <= panel0 || n <= 0) return 0;
@@ -113,7 +120,10 @@ int lw_gemm_serial(int kernel, ptrdiff_t row0, ptrdiff_t row1, ptrdiff_t panel0,
     if (k == 0) {
         // Empty chain: +0.0, then the bias add.
         for (ptrdiff_t i = row0; i < row1; i++)
-            for (ptrdiff_t j = col0; j < col1; j++) c[i * ldc + j] = bias ? 0.0f + bias[j] : 0.0f;
+            for (ptrdiff_t j = col0; j < col1; j++) {
+                const float chain = bias ? 0.0f + bias[j] : 0.0f;
+                c[i * ldc + j] = residual ? residual[i * ldr + j] + chain : chain;
+            }
         return 0;
     }
     const int mr = v->rows;
@@ -161,15 +171,17 @@ int lw_gemm_serial(int kernel, ptrdiff_t row0, ptrdiff_t row1, ptrdiff_t panel0,
                     const float *a_panel = packed_a + ir * kb;
                     if (rows_here == mr && cols == width) {
                         tile(kb, a_panel, b_tile, bstride, c_tile, ldc, first, tile_bias);
-                        continue;
-                    }
-                    // Edge tile: the same kernel on a private copy, only the real rows × cols copied back.
-                    if (!first)
+                    } else {
+                        // Edge tile: the same kernel on a private copy, only the real rows × cols copied back.
+                        if (!first)
+                            for (ptrdiff_t r = 0; r < rows_here; r++)
+                                memcpy(edge + r * width, c_tile + r * ldc, (size_t)cols * sizeof(float));
+                        tile(kb, a_panel, b_tile, bstride, edge, width, first, tile_bias);
                         for (ptrdiff_t r = 0; r < rows_here; r++)
-                            memcpy(edge + r * width, c_tile + r * ldc, (size_t)cols * sizeof(float));
-                    tile(kb, a_panel, b_tile, bstride, edge, width, first, tile_bias);
-                    for (ptrdiff_t r = 0; r < rows_here; r++)
-                        memcpy(c_tile + r * ldc, edge + r * width, (size_t)cols * sizeof(float));
+                            memcpy(c_tile + r * ldc, edge + r * width, (size_t)cols * sizeof(float));
+                    }
+                    if (last && residual)
+                        add_residual(c_tile, ldc, residual + (ic + ir) * ldr + p * LW_NR, ldr, rows_here, cols);
                 }
             }
         }

@@ -65,10 +65,11 @@ public struct AdaptedLinear: Sendable {
         self.base = base
     }
 
-    /// y = base(x) (+ bias), then + delta(x) with one IEEE add when `adapters` has one for this module.
+    /// y = base(x) (+ bias), then + delta(x) with one IEEE add when `adapters` has one for this module (the add
+    /// is the up projection's epilogue: `linear(_:_:adding:)`).
     public func callAsFunction(_ x: Tensor, _ adapters: FluxAdapters, backend: any Backend) -> Tensor {
         let y = backend.linear(x, base)
         guard let delta = adapters.deltas[path] else { return y }
-        return backend.add(y, delta(x, backend: backend))
+        return backend.linear(backend.linear(x, delta.down), delta.up, adding: y)
     }
 }

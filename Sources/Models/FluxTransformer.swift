@@ -39,7 +39,8 @@ public struct FluxTransformer: Sendable {
     let singleBlocks: [FluxSingleBlock]
     /// Streaming mode: the blocks are packed from the (memory-mapped) checkpoint when the forward pass reaches
     /// them and dropped after; the loader releases each tensor's pages once packed. Same packing, same bytes.
-    let streamed: StrictWeightLoader?
+    /// The ledger books the packing time this adds (`streamingLedger`).
+    let streamed: (loader: StrictWeightLoader, ledger: StreamingLedger)?
     let normOut: PackedLinear
     let projOut: PackedLinear
 
@@ -61,7 +62,7 @@ public struct FluxTransformer: Sendable {
         timestepEmbedder = try embedder(.timestep1, .timestep2)
         guidanceEmbedder = config.guidanceEmbeds ? try embedder(.guidance1, .guidance2) : nil
         textEmbedder = try embedder(.text1, .text2)
-        streamed = streaming ? loader : nil
+        streamed = streaming ? (loader, StreamingLedger()) : nil
         doubleBlocks = streaming ? [] : try (0..<config.numLayers).map { try Self.doubleBlock($0, config, loader) }
         singleBlocks = streaming ? [] : try (0..<config.numSingleLayers).map { try Self.singleBlock($0, config, loader) }
         normOut = try lin(.normOut)
@@ -78,6 +79,9 @@ public struct FluxTransformer: Sendable {
 
     /// Whether the blocks are packed per forward pass instead of kept (see `streamed`).
     public var isStreaming: Bool { streamed != nil }
+
+    /// The seconds spent packing streamed blocks, summed over forward passes; nil when the blocks are resident.
+    public var streamingLedger: StreamingLedger? { streamed?.ledger }
 
     /// Loads `config.json` and the weights from a diffusers `transformer/` folder (single file or sharded index).
     public static func load(folder: String, streaming: Bool = false) throws -> FluxTransformer {
@@ -137,14 +141,16 @@ public struct FluxTransformer: Sendable {
         var h = be.linear(hidden, xEmbedder)
         var c = be.linear(encoderHidden, contextEmbedder)
         for i in 0..<config.numLayers {
-            let block = try streamed.map { try Self.doubleBlock(i, config, $0) } ?? doubleBlocks[i]
+            let block = try streamed.map { s in try s.ledger.timed(double: true) { try Self.doubleBlock(i, config, s.loader) } }
+                ?? doubleBlocks[i]
             (h, c) = block(hidden: h, context: c, ctx)
             observer?(.double(index: i, hidden: h, context: c))
         }
         if config.numSingleLayers > 0 {
             var z = be.concat([c, h], axis: 1)  // the split/re-concat per block is a no-op: keep z joined
             for j in 0..<config.numSingleLayers {
-                let block = try streamed.map { try Self.singleBlock(j, config, $0) } ?? singleBlocks[j]
+                let block = try streamed.map { s in try s.ledger.timed(double: false) { try Self.singleBlock(j, config, s.loader) } }
+                    ?? singleBlocks[j]
                 z = block(z, ctx)
                 observer?(.single(index: j, joint: z))
             }

@@ -22,6 +22,10 @@ public protocol Backend: Sendable {
 
     /// y [..., out] = x [..., in] · Wᵀ (+ b), with W packed once in `layer`.
     func linear(_ x: Tensor, _ layer: PackedLinear) -> Tensor
+    /// residual + linear(x, layer), one IEEE add per element with the residual on the left (`add(residual,
+    /// linear(x, layer))`, which is the default); residual has the output's shape. A LoRA delta's up projection
+    /// adds the base output this way (AdaptedLinear), so a backend can fuse the add into its GEMM's epilogue.
+    func linear(_ x: Tensor, _ layer: PackedLinear, adding residual: Tensor) -> Tensor
     /// c [M, N] = a [M, K] · b [K, N].
     func matmul(_ a: Tensor, _ b: Tensor) -> Tensor
     /// c [M, N] = a [M, K] · bᵀ with b stored as [N, K] (attention scores, torch Linear layout).
@@ -139,4 +143,11 @@ extension Backend {
 
     /// Same data, new shape (a metadata change on every backend).
     public func reshape(_ x: Tensor, _ shape: [Int]) -> Tensor { x.reshaped(shape) }
+}
+
+extension Backend {
+    public func linear(_ x: Tensor, _ layer: PackedLinear, adding residual: Tensor) -> Tensor {
+        ShapeRules.checkLinear(x, layer, residual: residual)
+        return add(residual, linear(x, layer))
+    }
 }

@@ -34,6 +34,25 @@ public struct CPUBackend: Backend {
         return Tensor(shape: Array(x.shape.dropLast()) + [n], data: y)
     }
 
+    /// The residual add runs in the GEMM's epilogue, on each tile while it is in cache (no extra pass).
+    public func linear(_ x: Tensor, _ layer: PackedLinear, adding residual: Tensor) -> Tensor {
+        ShapeRules.checkLinear(x, layer, residual: residual)
+        if mode == .fast { return add(residual, linear(x, layer)) }
+        let m = x.rowCount, n = layer.outFeatures, k = layer.inFeatures
+        var y = [Float](uninitializedCount: m * n)
+        x.data.withUnsafeBufferPointer { xp in
+            residual.data.withUnsafeBufferPointer { rp in
+                y.withUnsafeMutableBufferPointer { yp in
+                    layer.withPointers { panels, bias in
+                        ExactGEMM.multiply(kernel: kernel, m: m, n: n, k: k, a: xp.base, lda: k, panels: panels,
+                                           c: yp.base, ldc: n, bias: bias, residual: rp.base, threads: threads)
+                    }
+                }
+            }
+        }
+        return Tensor(shape: residual.shape, data: y)
+    }
+
     public func matmul(_ a: Tensor, _ b: Tensor) -> Tensor {
         _ = ShapeRules.product(a, b, transposedB: false)
         if mode == .fast { return OpenBLASGEMM.matmul(a, b, transposedB: false, threads: threads) }

@@ -37,24 +37,28 @@ enum ExactGEMM {
     /// M block: the packed A block (mc × kc floats, 192 KiB) stays in L2.
     static let mc = 192
 
-    /// C rows 0..<m, columns 0..<n (row stride ldc) = A (row stride lda) · B (panels, K = k) (+ bias).
-    /// `bias`, when given, is padded to a multiple of 16. Runs on up to `threads` workers.
+    /// C rows 0..<m, columns 0..<n (row stride ldc) = (residual +) (A (row stride lda) · B (panels, K = k) (+ bias)).
+    /// `bias`, when given, is padded to a multiple of 16. `residual`, when given, is an m × n matrix (row stride
+    /// ldc, never C itself) added to each finished output with one IEEE add, residual on the left: the same
+    /// bytes as a separate `add(residual, product)` pass, without that pass. Runs on up to `threads` workers.
     static func multiply(kernel: CPUKernel, m: Int, n: Int, k: Int, a: UnsafePointer<Float>, lda: Int,
                          panels: GEMMPanels, c: UnsafeMutablePointer<Float>, ldc: Int, bias: UnsafePointer<Float>?,
-                         threads: Int) {
+                         residual: UnsafePointer<Float>? = nil, threads: Int) {
         guard m > 0, n > 0 else { return }
         let panelCount = (n + nr - 1) / nr
         let tileRows = kernel.tileRows
         let (ap, bp, cp) = (SendableConstPointer(a), SendableRawPointer(panels.base), SendablePointer(c))
         let panelType = panels.type
         let biasPointer = bias.map { SendableConstPointer($0) }
+        let residualPointer = residual.map { SendableConstPointer($0) }
         let rowBlocks = (m + tileRows - 1) / tileRows
         // Split rows when each worker gets several tiles of rows; otherwise split the 16-column panels.
         if rowBlocks >= 2 * threads || panelCount < threads {
             Parallel.forRanges(rowBlocks, threads: threads) { blocks in
                 let rows = blocks.lowerBound * tileRows ..< min(m, blocks.upperBound * tileRows)
                 serial(kernel: kernel, rows: rows, panels: 0..<panelCount, n: n, k: k, a: ap.pointer, lda: lda,
-                       b: GEMMPanels(base: bp.pointer, type: panelType), c: cp.pointer, ldc: ldc, bias: biasPointer?.pointer)
+                       b: GEMMPanels(base: bp.pointer, type: panelType), c: cp.pointer, ldc: ldc, bias: biasPointer?.pointer,
+                       residual: residualPointer?.pointer)
             }
         } else {
             // AVX-512's tile is two panels wide: even panel ranges per worker avoid 16-wide leftovers in the middle.
@@ -63,20 +67,28 @@ enum ExactGEMM {
             Parallel.forRanges((panelCount + unit - 1) / unit, threads: threads) { units in
                 let range = units.lowerBound * unit ..< min(panelCount, units.upperBound * unit)
                 serial(kernel: kernel, rows: 0..<m, panels: range, n: n, k: k, a: ap.pointer, lda: lda,
-                       b: GEMMPanels(base: bp.pointer, type: panelType), c: cp.pointer, ldc: ldc, bias: biasPointer?.pointer)
+                       b: GEMMPanels(base: bp.pointer, type: panelType), c: cp.pointer, ldc: ldc, bias: biasPointer?.pointer,
+                       residual: residualPointer?.pointer)
             }
         }
     }
 
     /// One worker's share: C[rows, panels] on the calling thread, with the given kernel variant.
     static func serial(kernel: CPUKernel, rows: Range<Int>, panels: Range<Int>, n: Int, k: Int, a: UnsafePointer<Float>,
-                       lda: Int, b: GEMMPanels, c: UnsafeMutablePointer<Float>, ldc: Int, bias: UnsafePointer<Float>?) {
+                       lda: Int, b: GEMMPanels, c: UnsafeMutablePointer<Float>, ldc: Int, bias: UnsafePointer<Float>?,
+                       residual: UnsafePointer<Float>? = nil) {
         guard let code = kernel.cCode else {
             swiftSerial(rows: rows, panels: panels, n: n, k: k, a: a, lda: lda, b: b, c: c, ldc: ldc, bias: bias)
+            if let residual {
+                // The Swift kernel (the comparison variant) adds the residual after its share, not per tile.
+                for i in rows {
+                    for j in panels.lowerBound * nr ..< min(n, panels.upperBound * nr) { c[i * ldc + j] = residual[i * ldc + j] + c[i * ldc + j] }
+                }
+            }
             return
         }
         let status = lw_gemm_serial(code, rows.lowerBound, rows.upperBound, panels.lowerBound, panels.upperBound,
-                                    n, k, a, lda, b.base, b.type, c, ldc, bias)
+                                    n, k, a, lda, b.base, b.type, c, ldc, bias, residual, ldc)
         // Variants are checked when selected and panel types are ours, so only scratch allocation can fail.
         precondition(status == 0, "ExactGEMM: the \(kernel.rawValue) kernel failed (out of memory for its scratch?)")
     }

@@ -4,7 +4,7 @@
 
 /// Every op of the `Backend` protocol, one case per requirement.
 public enum Op: String, CaseIterable, Sendable {
-    case linear, matmul, matmulTransposedB
+    case linear, linearAdding, matmul, matmulTransposedB
     case add, sub, mul, div, addScalar, subScalar, mulScalar, divScalar
     case gelu, quickGelu, silu
     case layerNorm, rmsNorm, softmax
@@ -18,6 +18,7 @@ public enum Op: String, CaseIterable, Sendable {
 /// One op call with its operands, runnable on any backend.
 public enum OpCall: Sendable {
     case linear(Tensor, PackedLinear)
+    case linearAdding(Tensor, PackedLinear, residual: Tensor)
     case matmul(Tensor, Tensor)
     case matmulTransposedB(Tensor, Tensor)
     case add(Tensor, Tensor), sub(Tensor, Tensor), mul(Tensor, Tensor), div(Tensor, Tensor)
@@ -40,6 +41,7 @@ public enum OpCall: Sendable {
     public var op: Op {
         switch self {
         case .linear: return .linear
+        case .linearAdding: return .linearAdding
         case .matmul: return .matmul
         case .matmulTransposedB: return .matmulTransposedB
         case .add: return .add
@@ -73,6 +75,7 @@ public enum OpCall: Sendable {
     public func run(on backend: any Backend) -> Tensor {
         switch self {
         case .linear(let x, let layer): return backend.linear(x, layer)
+        case .linearAdding(let x, let layer, let residual): return backend.linear(x, layer, adding: residual)
         case .matmul(let a, let b): return backend.matmul(a, b)
         case .matmulTransposedB(let a, let b): return backend.matmulTransposedB(a, b)
         case .add(let a, let b): return backend.add(a, b)
@@ -109,6 +112,7 @@ public enum OpCall: Sendable {
         switch self {
         case .linear(let x, let l), .patchEmbed(let x, let l, _), .conv2d(let x, let l, _, _, _):
             return [x.shape, [l.outFeatures, l.inFeatures]]
+        case .linearAdding(let x, let l, let residual): return [x.shape, [l.outFeatures, l.inFeatures], residual.shape]
         case .groupNorm(let x, _, let w, let b, _): return [x.shape] + [w, b].compactMap { $0?.shape }
         case .upsampleNearest2x(let x): return [x.shape]
         case .matmul(let a, let b), .matmulTransposedB(let a, let b), .add(let a, let b), .sub(let a, let b),

@@ -49,6 +49,13 @@ public enum ShapeRules {
                      "linear: input \(x.shape) for a layer of \(layer.inFeatures) -> \(layer.outFeatures)")
     }
 
+    /// linear(x, layer, adding: residual): the residual has the output's shape exactly (no broadcasting).
+    public static func checkLinear(_ x: Tensor, _ layer: PackedLinear, residual: Tensor) {
+        checkLinear(x, layer)
+        let out = Array(x.shape.dropLast()) + [layer.outFeatures]
+        precondition(residual.shape == out, "linear adding: residual \(residual.shape) for an output \(out)")
+    }
+
     /// (m, k, n) of a [M, K] · [K, N] product, or of [M, K] · [N, K]ᵀ when `transposedB`.
     public static func product(_ a: Tensor, _ b: Tensor, transposedB: Bool) -> (m: Int, k: Int, n: Int) {
         if transposedB {

@@ -4,7 +4,7 @@ import Foundation
 import TensorCore
 
 struct Options {
-    static let allSections = ["mini", "gemm", "attention", "t5", "full", "vae", "stages"]
+    static let allSections = ["mini", "gemm", "attention", "t5", "full", "vae", "stages", "stream"]
     /// `vae` (one FLUX.1 VAE decode, minutes at 1024²) runs only when asked for with --only.
     static let defaultSections = ["mini", "gemm", "attention", "t5", "full"]
     var out = "bench-results/bench.md"
@@ -94,6 +94,7 @@ struct Options {
                   --stage-folder DIR  the stages section's pipeline folder (Tools/memory/full_width_folder.py)
                   --stage-max-area A  its generated grid's area in pixels (default 1048576)
                   --stream-weights    the stages section with the transformer's blocks streamed
+                                      (the stream section times the packing streaming adds, warm and cold)
                   --stage-steps N     its sampling steps (default 1)
                   --python PY  run Tools/bench/torch_bench.py with PY for the PyTorch columns (mini, full)
                   --kernels K  GEMM kernel variants the gemm section times (default: the SIMD ones this machine

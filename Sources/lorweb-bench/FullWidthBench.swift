@@ -106,6 +106,7 @@ func fullWidthSection(_ options: Options, threads: [Int], reps: Int, torch: Torc
             return 19 * scaled(d) + 38 * scaled(s) + o * r
         }
         let s = step(swift), p = step(reference)
+        projectedSwiftStep[t] = s
         let longKey = "attention\(projectedTokens)"
         let (longSwift, longTorch) = (swift[longKey]?.median, reference?[longKey]?.median)
         attentionRows.append("| \(t) | \(format(longSwift, "%.2f")) | \(format(longTorch, "%.2f")) | " +

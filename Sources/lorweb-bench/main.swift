@@ -37,6 +37,7 @@ do {
     }
     if options.sections.contains("vae") { sections.append(try vaeSection(options, threads: fullThreads)) }
     if options.sections.contains("stages") { sections.append(try stageMemorySection(options)) }
+    if options.sections.contains("stream") { sections.append(try streamingCostSection(options)) }
 } catch {
     fail("\(error)")
 }

@@ -46,6 +46,30 @@ final class CPUKernelTests: XCTestCase {
         }
     }
 
+    /// The residual epilogue (a LoRA delta's `y + (x·A)·B`): every variant and thread count against the reference
+    /// backend's `add(residual, linear(x, layer))`, bit for bit, with and without a bias, in rows split and
+    /// panels split, and with a batch dimension.
+    func testLinearAddingAResidualEqualsTheSeparateAddUnderEveryVariant() {
+        var rng = TestRandom(seed: 2003)
+        for (m, k, n) in Self.shapes + [(2, 128, 3072), (300, 32, 20)] {
+            for withBias in [false, true] {
+                let lead = m % 2 == 0 ? [2] : []
+                let x = rng.tensor(lead + [m, k]), residual = rng.tensor(lead + [m, n])
+                let layer = PackedLinear(weight: rng.tensor([n, k]), bias: withBias ? rng.tensor([n]) : nil)
+                let expected = reference.add(residual, CPUBackend(threads: 1, kernel: .scalar).linear(x, layer))
+                if m * n * k < 200_000 {
+                    assertBitIdentical(reference.linear(x, layer, adding: residual), expected, "reference M\(m) K\(k) N\(n)")
+                }
+                for kernel in variants {
+                    for threads in [1, 2, 3] {
+                        let got = CPUBackend(threads: threads, kernel: kernel).linear(x, layer, adding: residual)
+                        assertBitIdentical(got, expected, "\(kernel) linear adding M\(m) K\(k) N\(n) bias \(withBias) threads \(threads)")
+                    }
+                }
+            }
+        }
+    }
+
     func testMatmulAndTransposedUnderEveryVariant() {
         var rng = TestRandom(seed: 2002)
         for (m, k, n) in Self.shapes {

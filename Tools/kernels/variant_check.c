@@ -1,7 +1,8 @@
 // Stand-alone check of the CKernels GEMM variants, for architectures the Swift test suite cannot run on this
 // machine (e.g. the NEON variant under qemu-aarch64; see run_variant_check.sh). Every variant the CPU supports is
 // compared bit for bit with a naive triple loop written straight from Docs/NUMERICS.md rule 1 (fmaf over k
-// ascending from +0.0, then one add of the bias), on odd shapes, K blocks, f32 and half panels.
+// ascending from +0.0, then one add of the bias, then one add with the residual on the left), on odd shapes,
+// K blocks, f32 and half panels, with and without a bias and a residual.
 // Exit status: 0 all identical, 1 a difference (printed), 2 no variant besides scalar to check.
 #include "CKernels.h"
 #include <math.h>
@@ -34,13 +35,16 @@ static float awkward(void) {
     }
 }
 
-static int check(int kernel, const char *name, ptrdiff_t m, ptrdiff_t k, ptrdiff_t n, int panel_type, int with_bias) {
+static int check(int kernel, const char *name, ptrdiff_t m, ptrdiff_t k, ptrdiff_t n, int panel_type, int with_bias,
+                 int with_residual) {
     const ptrdiff_t panels = (n + 15) / 16, count = panels * k * 16;
     float *a = malloc(sizeof(float) * (size_t)(m * k + 1)), *w = calloc((size_t)count + 1, sizeof(float));
     unsigned short *h = calloc((size_t)count + 1, sizeof(unsigned short));
     float *bias = calloc((size_t)panels * 16, sizeof(float));
     float *c = malloc(sizeof(float) * (size_t)(m * n + 1)), *ref = malloc(sizeof(float) * (size_t)(m * n + 1));
+    float *residual = malloc(sizeof(float) * (size_t)(m * n + 1));
     for (ptrdiff_t i = 0; i < m * k; i++) a[i] = awkward();
+    for (ptrdiff_t i = 0; i < m * n; i++) residual[i] = awkward();
     for (ptrdiff_t j = 0; j < n; j++) {
         if (with_bias) bias[j] = awkward();
         for (ptrdiff_t kk = 0; kk < k; kk++) {
@@ -60,24 +64,26 @@ static int check(int kernel, const char *name, ptrdiff_t m, ptrdiff_t k, ptrdiff
         for (ptrdiff_t j = 0; j < n; j++) {
             float acc = 0.0f;
             for (ptrdiff_t kk = 0; kk < k; kk++) acc = fmaf(a[i * k + kk], w[(j / 16) * k * 16 + kk * 16 + j % 16], acc);
-            ref[i * n + j] = with_bias ? acc + bias[j] : acc;
+            const float out = with_bias ? acc + bias[j] : acc;
+            ref[i * n + j] = with_residual ? residual[i * n + j] + out : out;
         }
     memset(c, 0xFF, sizeof(float) * (size_t)(m * n));  // NaN garbage: every element must be written
     const void *b = panel_type == LW_PANEL_F32 ? (const void *)w : (const void *)h;
     int failures = 0;
-    if (lw_gemm_serial(kernel, 0, m, 0, panels, n, k, a, k, b, panel_type, c, n, with_bias ? bias : NULL) != 0) {
+    if (lw_gemm_serial(kernel, 0, m, 0, panels, n, k, a, k, b, panel_type, c, n, with_bias ? bias : NULL,
+                       with_residual ? residual : NULL, n) != 0) {
         printf("%s: lw_gemm_serial failed for M%td K%td N%td\n", name, m, k, n);
         failures = 1;
     } else if (memcmp(c, ref, sizeof(float) * (size_t)(m * n)) != 0) {
         for (ptrdiff_t i = 0; i < m * n; i++)
             if (memcmp(&c[i], &ref[i], 4) != 0) {
-                printf("%s: M%td K%td N%td panels %d bias %d: element (%td, %td) %a, expected %a\n", name, m, k, n,
-                       panel_type, with_bias, i / n, i % n, c[i], ref[i]);
+                printf("%s: M%td K%td N%td panels %d bias %d residual %d: element (%td, %td) %a, expected %a\n", name,
+                       m, k, n, panel_type, with_bias, with_residual, i / n, i % n, c[i], ref[i]);
                 break;
             }
         failures = 1;
     }
-    free(a); free(w); free(h); free(bias); free(c); free(ref);
+    free(a); free(w); free(h); free(bias); free(c); free(ref); free(residual);
     return failures;
 }
 
@@ -151,8 +157,9 @@ int main(void) {
         int before = failures;
         for (size_t s = 0; s < sizeof shapes / sizeof shapes[0]; s++)
             for (int type = LW_PANEL_F32; type <= LW_PANEL_F16; type++)
-                for (int bias = 0; bias < 2; bias++) {
-                    failures += check(variants[v].kernel, variants[v].name, shapes[s][0], shapes[s][1], shapes[s][2], type, bias);
+                for (int flags = 0; flags < 4; flags++) {  // bias, residual
+                    failures += check(variants[v].kernel, variants[v].name, shapes[s][0], shapes[s][1], shapes[s][2], type,
+                                      flags & 1, flags >> 1);
                     checked++;
                 }
         printf("%s: %s\n", variants[v].name, failures == before ? "identical to the rule-1 loop on every case" : "DIFFERENCES");

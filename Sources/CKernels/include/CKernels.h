@@ -38,14 +38,16 @@ int lw_kernel_supported(int kernel);
 /// Rows of the variant's register tile (work splits over rows in multiples of it); 0 for an unknown variant.
 int lw_kernel_tile_rows(int kernel);
 
-/// C[rows row0..<row1, panels panel0..<panel1] = A · B (+ bias), on the calling thread.
+/// C[rows row0..<row1, panels panel0..<panel1] = (residual +) (A · B (+ bias)), on the calling thread.
 /// A: row-major, row stride lda (k columns). B: packed panels of 16 columns, panel p = [k][16] at element offset
 /// p·k·16, of type panel_type, zero-padded past n. C: row stride ldc; only columns < n are written.
-/// bias: NULL, or f32 padded with zeros to a multiple of 16. Returns 0, or -1 for an unsupported variant or
-/// panel type, or when scratch memory cannot be allocated (C is then unchanged).
+/// bias: NULL, or f32 padded with zeros to a multiple of 16. residual: NULL, or an m × n matrix (row stride ldr,
+/// never C itself: C holds partial chains between K blocks) added after the bias with one IEEE add per element, residual on the left, while each tile
+/// is still in cache (the LoRA delta's `y + (x·A)·B`). Returns 0, or -1 for an unsupported variant or panel type,
+/// or when scratch memory cannot be allocated (C is then unchanged).
 int lw_gemm_serial(int kernel, ptrdiff_t row0, ptrdiff_t row1, ptrdiff_t panel0, ptrdiff_t panel1,
                    ptrdiff_t n, ptrdiff_t k, const float *a, ptrdiff_t lda, const void *b, int panel_type,
-                   float *c, ptrdiff_t ldc, const float *bias);
+                   float *c, ptrdiff_t ldc, const float *bias, const float *residual, ptrdiff_t ldr);
 
 /// Widens count half-precision values (LW_PANEL_BF16 or LW_PANEL_F16) to f32, exactly (subnormals, infinities
 /// and NaN payloads kept, as Numerics.DTypeConversion does). Returns -1 for another panel type.

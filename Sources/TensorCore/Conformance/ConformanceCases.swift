@@ -55,6 +55,7 @@ struct CaseBuilder {
             let x = r.tensor(lead + [m, k])
             let layer = PackedLinear(weight: r.tensor([n, k]), bias: trial % 3 == 0 ? nil : r.tensor([n]))
             add(.linear(x, layer), layer.hasBias ? "bias" : "")
+            add(.linearAdding(x, layer, residual: r.tensor(lead + [m, n])), layer.hasBias ? "bias" : "")
             let a = r.tensor([m, k]), b = r.tensor([k, n]), bt = r.tensor([n, k])
             add(.matmul(a, b))
             add(.matmulTransposedB(a, bt))
