@@ -16,7 +16,7 @@ from safetensors.torch import load_file
 import mini_torch as M
 
 
-def build(folder):
+def build(folder, device="cpu"):
     transformer, clip, prompt, pooled = M.load_bundle(folder)
     layers, kind = {}, "base"
     path = os.path.join(folder, "adapter.safetensors")
@@ -27,8 +27,8 @@ def build(folder):
         kind = "basis" if any(k.endswith(".lora_keys") for k in state) else "lora"
         layers = M.attach_adapters(transformer, n, r, query_dim=96 if kind == "basis" else 0)
         M.load_adapter_state(layers, state)
-    transformer.eval()
-    return transformer, clip, prompt, pooled, layers, kind
+    transformer.eval().to(device)
+    return transformer, clip.to(device), prompt.to(device), pooled.to(device), layers, kind
 
 
 @torch.no_grad()
@@ -36,15 +36,15 @@ def predict(method, cells, noise_seed, steps, batch=32):
     transformer, clip, prompt, pooled, layers, kind = method
     outs = []
     for s in range(0, len(cells), batch):
-        c = cells[s:s + batch]
+        c = cells[s:s + batch].to(prompt.device)
         a, ap, b = c[:, 0], c[:, 1], c[:, 2]
         if layers:
             M.set_query(layers, M.clip_query(clip, a, ap, b) if kind == "basis" else None)
         context = M.pack(M.grid(M.signed(a), M.signed(ap), M.signed(b), M.signed(b)))
         g = torch.Generator().manual_seed(noise_seed + s)
-        noise = M.pack(torch.randn(len(c), 3, M.GRID, M.GRID, generator=g))
+        noise = M.pack(torch.randn(len(c), 3, M.GRID, M.GRID, generator=g)).to(prompt.device)  # drawn on the CPU
         x = M.sample(transformer, prompt, pooled, noise, context, steps=steps)
-        outs.append(M.to_u8(M.unpack(x))[:, :, M.CELL:, M.CELL:])
+        outs.append(M.to_u8(M.unpack(x))[:, :, M.CELL:, M.CELL:].cpu())
     return torch.cat(outs)
 
 
@@ -56,6 +56,7 @@ def main():
     ap.add_argument("--noise-seed", type=int, default=1234)
     ap.add_argument("--threads", type=int, default=2)
     ap.add_argument("--json", default=None)
+    ap.add_argument("--device", default="cpu", help="cpu or cuda[:N] (the noise is drawn on the CPU either way)")
     ap.add_argument("--by-family", action="store_true", help="also print each family's mean PSNR minus copy-b's")
     args = ap.parse_args()
     torch.set_num_threads(args.threads)
@@ -72,7 +73,7 @@ def main():
         results[name] = {"copy-b": copy}
     for spec in args.method:
         name, folder = spec.split("=", 1)
-        method = build(folder)
+        method = build(folder, args.device)
         for split, cells in splits.items():
             t0 = time.time()
             pred = predict(method, cells, args.noise_seed, args.steps)

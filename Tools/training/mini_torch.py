@@ -27,7 +27,11 @@ OPENAI_STD = torch.tensor([0.26862954, 0.26130258, 0.27577711]).view(1, 3, 1, 1)
 
 # ---------------------------------------------------------------------------------------------- data
 def load_split(folder):
-    """manifest.json + PNGs from `lorweb analogies` -> uint8 tensor [N, 4, 3, 32, 32] (a, a', b, b') and families."""
+    """manifest.json + PNGs from `lorweb analogies` -> uint8 tensor [N, 4, 3, 32, 32] (a, a', b, b') and families.
+    A `.npz` that pack_data.py wrote from such a folder loads the same tensor (for a machine without the PNGs)."""
+    if folder.endswith(".npz"):
+        packed = np.load(folder)
+        return torch.from_numpy(packed["cells"]), [str(f) for f in packed["families"]]
     with open(os.path.join(folder, "manifest.json")) as f:
         manifest = json.load(f)
     cells, families = [], []
@@ -106,7 +110,8 @@ def load_bundle(folder):
 
 def image_embeds(clip, cells_u8):
     """[B,3,32,32] u8 -> [B,D] projected embeddings (/255, OpenAI mean/std; resize and crop are no-ops at 32 px)."""
-    return clip(pixel_values=(cells_u8.float() / 255.0 - OPENAI_MEAN) / OPENAI_STD).image_embeds
+    mean, std = OPENAI_MEAN.to(cells_u8.device), OPENAI_STD.to(cells_u8.device)
+    return clip(pixel_values=(cells_u8.float() / 255.0 - mean) / std).image_embeds
 
 
 def clip_query(clip, a, ap, b):
@@ -150,7 +155,7 @@ class BasisLinear(nn.Module):
         if self.use_query:
             c = self.coefficients()                                          # [B, N]
         else:
-            c = torch.ones(x.shape[0], n, dtype=x.dtype)
+            c = torch.ones(x.shape[0], n, dtype=x.dtype, device=x.device)
         xa = torch.einsum("...i,nir->...nr", x, self.lora_A)                 # [B,(S),N,r]
         cshape = (x.shape[0],) + (1,) * (x.dim() - 2) + (n, 1)
         xa = (xa * c.view(cshape)).flatten(-2)                               # [B,(S),N*r]
@@ -174,15 +179,20 @@ def set_query(layers, query):
         layer.query = query
 
 
+def host(t):
+    """A tensor as safetensors stores it: detached, f32, contiguous, in host memory."""
+    return t.detach().float().cpu().contiguous()
+
+
 def adapter_state(layers):
     """Official LoRWeB key format (Docs/LORWEB.md §1.2)."""
     out = {}
     for path, l in layers.items():
-        out[f"transformer.{path}.lora_A"] = l.lora_A.detach().float().contiguous()
-        out[f"transformer.{path}.lora_B"] = l.lora_B.detach().float().contiguous()
+        out[f"transformer.{path}.lora_A"] = host(l.lora_A)
+        out[f"transformer.{path}.lora_B"] = host(l.lora_B)
         if l.use_query:
-            out[f"transformer.{path}.lora_keys"] = l.lora_keys.detach().float().contiguous()
-            out[f"transformer.{path}.att_lora_to_q.weight"] = l.att_lora_to_q.weight.detach().float().contiguous()
+            out[f"transformer.{path}.lora_keys"] = host(l.lora_keys)
+            out[f"transformer.{path}.att_lora_to_q.weight"] = host(l.att_lora_to_q.weight)
     return out
 
 
@@ -202,7 +212,7 @@ def base_state(transformer):
     for k, v in transformer.state_dict().items():
         if ".lora_" in k or "att_lora_to_q" in k:
             continue
-        sd[k.replace(".base.", ".")] = v.detach().float().contiguous()
+        sd[k.replace(".base.", ".")] = host(v)
     return sd
 
 
@@ -226,8 +236,9 @@ def velocity(transformer, prompt, pooled, latents, context, sigma, guidance=2.5)
     n = latents.shape[1]
     out = transformer(hidden_states=torch.cat([latents, context], dim=1),
                       encoder_hidden_states=prompt.expand(b, -1, -1), pooled_projections=pooled.expand(b, -1),
-                      timestep=sigma, img_ids=IMG_IDS, txt_ids=torch.zeros(prompt.shape[-2], 3),
-                      guidance=torch.full((b,), guidance), return_dict=False)[0]
+                      timestep=sigma.to(latents.device), img_ids=IMG_IDS.to(latents.device),
+                      txt_ids=torch.zeros(prompt.shape[-2], 3, device=latents.device),
+                      guidance=torch.full((b,), guidance, device=latents.device), return_dict=False)[0]
     return out[:, :n]
 
 
