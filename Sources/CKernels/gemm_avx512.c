@@ -74,7 +74,7 @@ static void tile_12x16(ptrdiff_t kb, const float *a, const float *b, ptrdiff_t b
 // 10-15 % (M = 1024, K = 12288, N = 3072, 1 thread: 85 → 92-97 GFLOP/s median) and no shape lost beyond the
 // noise: the B rows (64 KiB) stream from L2 well, and half as many C round trips pay. Not measured on an
 // Intel AVX-512 Xeon. Block sizes never change bytes (the chains carry through C exactly).
-static const lw_variant avx512 = {MR, 2, 512, 96, tile_12x32, tile_12x16};
+static const lw_variant avx512 = {MR, 2, 512, 96, tile_12x32, tile_12x16, 0};
 
 const lw_variant *lw_variant_avx512(void) { return &avx512; }
 #else

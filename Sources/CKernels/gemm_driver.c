@@ -103,6 +103,17 @@ static void pack_a(const float *a, ptrdiff_t lda, ptrdiff_t rows, ptrdiff_t kb, 
     }
 }
 
+/// Prefetch into L2 row tile `tile_index`'s share of the next B tile (`panels` panels `panel_bytes` apart, this K
+/// block's `bytes_per_panel` of each), split evenly over the M block's `tiles` row tiles, so the B rows the next
+/// tile needs arrive while this one computes. A prefetch changes no value, only when the lines arrive.
+static inline void prefetch_share(const char *next, ptrdiff_t bytes_per_panel, int panels, ptrdiff_t panel_bytes,
+                                  ptrdiff_t tile_index, ptrdiff_t tiles) {
+    const ptrdiff_t lines = bytes_per_panel / 64, share = (lines + tiles - 1) / tiles, l0 = tile_index * share;
+    const ptrdiff_t l1 = l0 + share < lines ? l0 + share : lines;
+    for (int q = 0; q < panels; q++)
+        for (ptrdiff_t l = l0; l < l1; l++) __builtin_prefetch(next + q * panel_bytes + l * 64, 0, 2);
+}
+
 /// The residual epilogue, on a tile that was just finished (still in L1): c = r + c, one IEEE add per element
 /// with the residual as the left operand, as a separate `add(residual, product)` pass computes it.
 static void add_residual(float *c, ptrdiff_t ldc, const float *r, ptrdiff_t ldr, ptrdiff_t rows, ptrdiff_t cols) {
@@ -110,27 +121,42 @@ static void add_residual(float *c, ptrdiff_t ldc, const float *r, ptrdiff_t ldr,
         for (ptrdiff_t j = 0; j < cols; j++) c[i * ldc + j] = r[i * ldr + j] + c[i * ldc + j];
 }
 
-int lw_gemm_serial(int kernel, ptrdiff_t row0, ptrdiff_t row1, ptrdiff_t panel0, ptrdiff_t panel1,
-                   ptrdiff_t n, ptrdiff_t k, const float *a, ptrdiff_t lda, const void *b, int panel_type,
-                   float *c, ptrdiff_t ldc, const float *bias, const float *residual, ptrdiff_t ldr) {
-    const lw_variant *v = variant(kernel);
-    if (!v || panel_type < LW_PANEL_F32 || panel_type > LW_PANEL_F16) return -1;
-    if (row1 <= row0 || panel1 <= panel0 || n <= 0) return 0;
-    const ptrdiff_t col0 = panel0 * LW_NR, col1 = panel1 * LW_NR < n ? panel1 * LW_NR : n;
+/// One right operand with its output: C[rows, panels panel0..<panel1] of `n` columns from `b`'s panels.
+typedef struct {
+    ptrdiff_t panel0, panel1, n;
+    const void *b;
+    int panel_type;
+    float *c;
+    ptrdiff_t ldc;
+    const float *bias, *residual;
+    ptrdiff_t ldr;
+} gemm_output;
+
+/// Every output of `outs` from the same A: each (mc × kc) block of A is packed once and used by the panels of
+/// all outputs in turn. Per output column the chain is the one a single-output call computes.
+static int gemm_outputs(const lw_variant *v, ptrdiff_t row0, ptrdiff_t row1, ptrdiff_t k, const float *a,
+                        ptrdiff_t lda, const gemm_output *outs, int count) {
+    if (row1 <= row0) return 0;
     if (k == 0) {
         // Empty chain: +0.0, then the bias add.
-        for (ptrdiff_t i = row0; i < row1; i++)
-            for (ptrdiff_t j = col0; j < col1; j++) {
-                const float chain = bias ? 0.0f + bias[j] : 0.0f;
-                c[i * ldc + j] = residual ? residual[i * ldr + j] + chain : chain;
-            }
+        for (int o = 0; o < count; o++) {
+            const gemm_output *out = &outs[o];
+            const ptrdiff_t col0 = out->panel0 * LW_NR, col1 = out->panel1 * LW_NR < out->n ? out->panel1 * LW_NR : out->n;
+            for (ptrdiff_t i = row0; i < row1; i++)
+                for (ptrdiff_t j = col0; j < col1; j++) {
+                    const float chain = out->bias ? 0.0f + out->bias[j] : 0.0f;
+                    out->c[i * out->ldc + j] = out->residual ? out->residual[i * out->ldr + j] + chain : chain;
+                }
+        }
         return 0;
     }
     const int mr = v->rows;
     const ptrdiff_t KC = v->kc, MC = v->mc;
     const ptrdiff_t rows = row1 - row0, block_rows = rows < MC ? rows : MC, kmax = k < KC ? k : KC;
     const ptrdiff_t packed_count = (block_rows + mr - 1) / mr * mr * kmax;
-    const ptrdiff_t widened_count = panel_type == LW_PANEL_F32 ? 0 : 2 * LW_NR * kmax;
+    int any_half = 0;
+    for (int o = 0; o < count; o++) any_half |= outs[o].panel_type != LW_PANEL_F32;
+    const ptrdiff_t widened_count = any_half ? 2 * LW_NR * kmax : 0;
     // One allocation: packed A, widened B (half panels only), and an edge tile of up to 12 × 32.
     const ptrdiff_t edge_count = 12 * 2 * LW_NR;
     size_t bytes = (size_t)(packed_count + widened_count + edge_count) * sizeof(float);
@@ -147,45 +173,86 @@ int lw_gemm_serial(int kernel, ptrdiff_t row0, ptrdiff_t row1, ptrdiff_t panel0,
         for (ptrdiff_t ic = row0; ic < row1; ic += MC) {
             const ptrdiff_t mb = row1 - ic < MC ? row1 - ic : MC;
             pack_a(a + ic * lda + pc, lda, mb, kb, mr, packed_a);
-            for (ptrdiff_t p = panel0; p < panel1; p += v->panels) {
-                const int panels_here = panel1 - p < v->panels ? (int)(panel1 - p) : v->panels;
-                const lw_tile_fn tile = panels_here == v->panels ? v->full : v->single;
-                const ptrdiff_t width = panels_here * LW_NR;
-                const ptrdiff_t cols = n - p * LW_NR < width ? n - p * LW_NR : width;
-                const float *b_tile;
-                ptrdiff_t bstride;
-                if (panel_type == LW_PANEL_F32) {
-                    b_tile = (const float *)b + p * bstride_packed + pc * LW_NR;
-                    bstride = bstride_packed;
-                } else {
-                    const unsigned short *h = (const unsigned short *)b + p * bstride_packed + pc * LW_NR;
-                    for (int q = 0; q < panels_here; q++)
-                        lw_widen(panel_type, h + q * bstride_packed, widened + q * kb * LW_NR, kb * LW_NR);
-                    b_tile = widened;
-                    bstride = kb * LW_NR;
-                }
-                const float *tile_bias = last && bias ? bias + p * LW_NR : NULL;
-                for (ptrdiff_t ir = 0; ir < mb; ir += mr) {
-                    const ptrdiff_t rows_here = mb - ir < mr ? mb - ir : mr;
-                    float *c_tile = c + (ic + ir) * ldc + p * LW_NR;
-                    const float *a_panel = packed_a + ir * kb;
-                    if (rows_here == mr && cols == width) {
-                        tile(kb, a_panel, b_tile, bstride, c_tile, ldc, first, tile_bias);
+            for (int o = 0; o < count; o++) {
+                const gemm_output *out = &outs[o];
+                const void *b = out->b;
+                const int panel_type = out->panel_type;
+                const ptrdiff_t n = out->n, panel0 = out->panel0, panel1 = out->panel1, ldc = out->ldc;
+                const ptrdiff_t element = panel_type == LW_PANEL_F32 ? 4 : 2;  // bytes per stored B element
+                float *c = out->c;
+                for (ptrdiff_t p = panel0; p < panel1; p += v->panels) {
+                    const int panels_here = panel1 - p < v->panels ? (int)(panel1 - p) : v->panels;
+                    const lw_tile_fn tile = panels_here == v->panels ? v->full : v->single;
+                    const ptrdiff_t width = panels_here * LW_NR;
+                    const ptrdiff_t cols = n - p * LW_NR < width ? n - p * LW_NR : width;
+                    const float *b_tile;
+                    ptrdiff_t bstride;
+                    if (panel_type == LW_PANEL_F32) {
+                        b_tile = (const float *)b + p * bstride_packed + pc * LW_NR;
+                        bstride = bstride_packed;
                     } else {
-                        // Edge tile: the same kernel on a private copy, only the real rows × cols copied back.
-                        if (!first)
-                            for (ptrdiff_t r = 0; r < rows_here; r++)
-                                memcpy(edge + r * width, c_tile + r * ldc, (size_t)cols * sizeof(float));
-                        tile(kb, a_panel, b_tile, bstride, edge, width, first, tile_bias);
-                        for (ptrdiff_t r = 0; r < rows_here; r++)
-                            memcpy(c_tile + r * ldc, edge + r * width, (size_t)cols * sizeof(float));
+                        const unsigned short *h = (const unsigned short *)b + p * bstride_packed + pc * LW_NR;
+                        for (int q = 0; q < panels_here; q++)
+                            lw_widen(panel_type, h + q * bstride_packed, widened + q * kb * LW_NR, kb * LW_NR);
+                        b_tile = widened;
+                        bstride = kb * LW_NR;
                     }
-                    if (last && residual)
-                        add_residual(c_tile, ldc, residual + (ic + ir) * ldr + p * LW_NR, ldr, rows_here, cols);
+                    const float *tile_bias = last && out->bias ? out->bias + p * LW_NR : NULL;
+                    const int next_panels = v->prefetch_b && p + v->panels < panel1 ?
+                        (panel1 - p - v->panels < v->panels ? (int)(panel1 - p - v->panels) : v->panels) : 0;
+                    const char *next_b = next_panels ?
+                        (const char *)b + (p + v->panels) * bstride_packed * element + pc * LW_NR * element : NULL;
+                    for (ptrdiff_t ir = 0; ir < mb; ir += mr) {
+                        const ptrdiff_t rows_here = mb - ir < mr ? mb - ir : mr;
+                        if (next_b)
+                            prefetch_share(next_b, kb * LW_NR * element, next_panels, bstride_packed * element, ir / mr,
+                                           (mb + mr - 1) / mr);
+                        float *c_tile = c + (ic + ir) * ldc + p * LW_NR;
+                        const float *a_panel = packed_a + ir * kb;
+                        if (rows_here == mr && cols == width) {
+                            tile(kb, a_panel, b_tile, bstride, c_tile, ldc, first, tile_bias);
+                        } else {
+                            // Edge tile: the same kernel on a private copy, only the real rows × cols copied back.
+                            if (!first)
+                                for (ptrdiff_t r = 0; r < rows_here; r++)
+                                    memcpy(edge + r * width, c_tile + r * ldc, (size_t)cols * sizeof(float));
+                            tile(kb, a_panel, b_tile, bstride, edge, width, first, tile_bias);
+                            for (ptrdiff_t r = 0; r < rows_here; r++)
+                                memcpy(c_tile + r * ldc, edge + r * width, (size_t)cols * sizeof(float));
+                        }
+                        if (last && out->residual)
+                            add_residual(c_tile, ldc, out->residual + (ic + ir) * out->ldr + p * LW_NR, out->ldr, rows_here,
+                                         cols);
+                    }
                 }
             }
         }
     }
     free(scratch);
     return 0;
+}
+
+int lw_gemm_serial(int kernel, ptrdiff_t row0, ptrdiff_t row1, ptrdiff_t panel0, ptrdiff_t panel1,
+                   ptrdiff_t n, ptrdiff_t k, const float *a, ptrdiff_t lda, const void *b, int panel_type,
+                   float *c, ptrdiff_t ldc, const float *bias, const float *residual, ptrdiff_t ldr) {
+    const lw_variant *v = variant(kernel);
+    if (!v || panel_type < LW_PANEL_F32 || panel_type > LW_PANEL_F16) return -1;
+    if (panel1 <= panel0 || n <= 0) return 0;
+    const gemm_output out = {panel0, panel1, n, b, panel_type, c, ldc, bias, residual, ldr};
+    return gemm_outputs(v, row0, row1, k, a, lda, &out, 1);
+}
+
+int lw_gemm_serial_pair(int kernel, ptrdiff_t row0, ptrdiff_t row1, ptrdiff_t k, const float *a, ptrdiff_t lda,
+                        ptrdiff_t n1, const void *b1, int panel_type1, float *c1, const float *bias1,
+                        ptrdiff_t n2, const void *b2, int panel_type2, float *c2) {
+    const lw_variant *v = variant(kernel);
+    if (!v || panel_type1 < LW_PANEL_F32 || panel_type1 > LW_PANEL_F16 || panel_type2 < LW_PANEL_F32 ||
+        panel_type2 > LW_PANEL_F16)
+        return -1;
+    if (n1 <= 0 || n2 <= 0) return 0;
+    const gemm_output outs[2] = {
+        {0, (n1 + LW_NR - 1) / LW_NR, n1, b1, panel_type1, c1, n1, bias1, NULL, 0},
+        {0, (n2 + LW_NR - 1) / LW_NR, n2, b2, panel_type2, c2, n2, NULL, NULL, 0},
+    };
+    return gemm_outputs(v, row0, row1, k, a, lda, outs, 2);
 }

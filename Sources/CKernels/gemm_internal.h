@@ -21,6 +21,8 @@ typedef struct {
     int mc;             // M block: rows of A packed together (mc × kc floats); a multiple of rows
     lw_tile_fn full;    // rows × (16·panels)
     lw_tile_fn single;  // rows × 16, for a last panel left over when panels == 2 (else == full)
+    int prefetch_b;     // 1: while a tile's B rows are in use, the driver prefetches the next tile's into L2,
+                        // spread over the M block's row tiles (measured per variant: it helps avx2, hurts avx512)
 } lw_variant;
 
 /// Each returns NULL when the variant is not compiled for this architecture.

@@ -36,7 +36,7 @@ static void tile_6x16(ptrdiff_t kb, const float *a, const float *b, ptrdiff_t bs
 }
 
 // kc 512: as the 6×16 AVX2 tile (not measured on arm64).
-static const lw_variant neon = {MR, 1, 512, 192, tile_6x16, tile_6x16};
+static const lw_variant neon = {MR, 1, 512, 192, tile_6x16, tile_6x16, 0};
 
 const lw_variant *lw_variant_neon(void) { return &neon; }
 #else

@@ -45,6 +45,6 @@ static void tile_12x16(ptrdiff_t kb, const float *a, const float *b, ptrdiff_t b
 
 // avx512's tile with other blocks (kc 256, mc 192; avx512 and avx2 use kc 512): the tests compare it with them,
 // so K and M blocking are shown not to change a byte.
-static const lw_variant scalar = {MR, 2, 256, 192, tile_12x32, tile_12x16};
+static const lw_variant scalar = {MR, 2, 256, 192, tile_12x32, tile_12x16, 0};
 
 const lw_variant *lw_variant_scalar(void) { return &scalar; }

@@ -65,11 +65,12 @@ public struct AdaptedLinear: Sendable {
         self.base = base
     }
 
-    /// y = base(x) (+ bias), then + delta(x) with one IEEE add when `adapters` has one for this module (the add
-    /// is the up projection's epilogue: `linear(_:_:adding:)`).
+    /// y = base(x) (+ bias), then + delta(x) with one IEEE add when `adapters` has one for this module. x goes
+    /// through the base and the down projection together (`linear(_:_:and:)`: read once), and the add is the up
+    /// projection's epilogue (`linear(_:_:adding:)`).
     public func callAsFunction(_ x: Tensor, _ adapters: FluxAdapters, backend: any Backend) -> Tensor {
-        let y = backend.linear(x, base)
-        guard let delta = adapters.deltas[path] else { return y }
-        return backend.linear(backend.linear(x, delta.down), delta.up, adding: y)
+        guard let delta = adapters.deltas[path] else { return backend.linear(x, base) }
+        let (y, down) = backend.linear(x, base, and: delta.down)
+        return backend.linear(down, delta.up, adding: y)
     }
 }

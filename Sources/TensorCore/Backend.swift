@@ -26,6 +26,9 @@ public protocol Backend: Sendable {
     /// linear(x, layer))`, which is the default); residual has the output's shape. A LoRA delta's up projection
     /// adds the base output this way (AdaptedLinear), so a backend can fuse the add into its GEMM's epilogue.
     func linear(_ x: Tensor, _ layer: PackedLinear, adding residual: Tensor) -> Tensor
+    /// (linear(x, first), linear(x, second)), the default; the same input through two layers, so a backend can
+    /// read (pack) x once for both. A LoRA delta's down projection runs beside its base Linear this way.
+    func linear(_ x: Tensor, _ first: PackedLinear, and second: PackedLinear) -> (Tensor, Tensor)
     /// c [M, N] = a [M, K] · b [K, N].
     func matmul(_ a: Tensor, _ b: Tensor) -> Tensor
     /// c [M, N] = a [M, K] · bᵀ with b stored as [N, K] (attention scores, torch Linear layout).
@@ -149,5 +152,9 @@ extension Backend {
     public func linear(_ x: Tensor, _ layer: PackedLinear, adding residual: Tensor) -> Tensor {
         ShapeRules.checkLinear(x, layer, residual: residual)
         return add(residual, linear(x, layer))
+    }
+
+    public func linear(_ x: Tensor, _ first: PackedLinear, and second: PackedLinear) -> (Tensor, Tensor) {
+        (linear(x, first), linear(x, second))
     }
 }

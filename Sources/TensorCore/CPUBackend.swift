@@ -53,6 +53,33 @@ public struct CPUBackend: Backend {
         return Tensor(shape: residual.shape, data: y)
     }
 
+    /// Both products in one pass over x: each packed block of x feeds the panels of both layers.
+    public func linear(_ x: Tensor, _ first: PackedLinear, and second: PackedLinear) -> (Tensor, Tensor) {
+        ShapeRules.checkLinear(x, first)
+        ShapeRules.checkLinear(x, second)
+        let m = x.rowCount, n1 = first.outFeatures, n2 = second.outFeatures, k = first.inFeatures
+        guard mode == .exact, m > 0, n1 > 0, n2 > 0, !second.hasBias,
+              ExactGEMM.sharesRows(kernel: kernel, m: m, threads: threads) else {
+            return (linear(x, first), linear(x, second))
+        }
+        var y1 = [Float](uninitializedCount: m * n1), y2 = [Float](uninitializedCount: m * n2)
+        x.data.withUnsafeBufferPointer { xp in
+            y1.withUnsafeMutableBufferPointer { p1 in
+                y2.withUnsafeMutableBufferPointer { p2 in
+                    first.withPointers { panels1, bias in
+                        second.withPointers { panels2, _ in
+                            ExactGEMM.multiplyPair(kernel: kernel, m: m, k: k, a: xp.base, lda: k,
+                                                   first: (n1, panels1, p1.base, bias), second: (n2, panels2, p2.base),
+                                                   threads: threads)
+                        }
+                    }
+                }
+            }
+        }
+        let lead = Array(x.shape.dropLast())
+        return (Tensor(shape: lead + [n1], data: y1), Tensor(shape: lead + [n2], data: y2))
+    }
+
     public func matmul(_ a: Tensor, _ b: Tensor) -> Tensor {
         _ = ShapeRules.product(a, b, transposedB: false)
         if mode == .fast { return OpenBLASGEMM.matmul(a, b, transposedB: false, threads: threads) }

@@ -73,6 +73,33 @@ enum ExactGEMM {
         }
     }
 
+    /// Whether `multiply` would split these rows between workers (or has one worker): the condition for
+    /// `multiplyPair`, whose workers own row ranges of both outputs. Swift's kernel has no pair form.
+    static func sharesRows(kernel: CPUKernel, m: Int, threads: Int) -> Bool {
+        kernel.cCode != nil && (threads == 1 || (m + kernel.tileRows - 1) / kernel.tileRows >= 2 * threads)
+    }
+
+    /// Two products of the same A (m × k, row stride lda) on up to `threads` workers by row ranges: C1 = A·B1
+    /// (+ bias) and C2 = A·B2, both dense; the bytes of two `multiply` calls, with A packed once per block.
+    /// Only when `sharesRows` is true.
+    static func multiplyPair(kernel: CPUKernel, m: Int, k: Int, a: UnsafePointer<Float>, lda: Int,
+                             first: (n: Int, panels: GEMMPanels, c: UnsafeMutablePointer<Float>, bias: UnsafePointer<Float>?),
+                             second: (n: Int, panels: GEMMPanels, c: UnsafeMutablePointer<Float>), threads: Int) {
+        precondition(sharesRows(kernel: kernel, m: m, threads: threads), "ExactGEMM.multiplyPair: rows too few to share")
+        let code = kernel.cCode!, tileRows = kernel.tileRows
+        let ap = SendableConstPointer(a)
+        let (b1, t1, c1) = (SendableRawPointer(first.panels.base), first.panels.type, SendablePointer(first.c))
+        let (b2, t2, c2) = (SendableRawPointer(second.panels.base), second.panels.type, SendablePointer(second.c))
+        let bias = first.bias.map { SendableConstPointer($0) }
+        let (n1, n2) = (first.n, second.n)
+        Parallel.forRanges((m + tileRows - 1) / tileRows, threads: threads) { blocks in
+            let status = lw_gemm_serial_pair(code, blocks.lowerBound * tileRows, min(m, blocks.upperBound * tileRows), k,
+                                             ap.pointer, lda, n1, b1.pointer, t1, c1.pointer, bias?.pointer,
+                                             n2, b2.pointer, t2, c2.pointer)
+            precondition(status == 0, "ExactGEMM: the \(kernel.rawValue) kernel failed (out of memory for its scratch?)")
+        }
+    }
+
     /// One worker's share: C[rows, panels] on the calling thread, with the given kernel variant.
     static func serial(kernel: CPUKernel, rows: Range<Int>, panels: Range<Int>, n: Int, k: Int, a: UnsafePointer<Float>,
                        lda: Int, b: GEMMPanels, c: UnsafeMutablePointer<Float>, ldc: Int, bias: UnsafePointer<Float>?,

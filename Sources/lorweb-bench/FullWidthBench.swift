@@ -58,24 +58,45 @@ func measureFullWidth(threads: Int, reps: Int) throws -> [String: Timing] {
         try SafetensorsWriter.write(tensors, to: path)
         let model = try FluxTransformer(config: config, weights: SafetensorsFile(path: path))
         let rope = model.ropeTables(imgIds: imgIds, txtIds: txtIds, backend: backend)
-        func time(_ adapters: FluxAdapters) throws -> Timing {
-            try Timing.of(reps: reps) {
-                _ = try model.forward(hidden: hidden, encoderHidden: encoder, pooled: pooled, timestep: [0.5],
-                                      guidance: [2.5], imgIds: imgIds, txtIds: txtIds, outputTokens: noise,
-                                      adapters: adapters, rope: rope, backend: backend)
+        func forward(_ adapters: FluxAdapters) throws {
+            _ = try model.forward(hidden: hidden, encoderHidden: encoder, pooled: pooled, timestep: [0.5],
+                                  guidance: [2.5], imgIds: imgIds, txtIds: txtIds, outputTokens: noise,
+                                  adapters: adapters, rope: rope, backend: backend)
+        }
+        let key = "\(double)\(single)"
+        guard double + single > 0 else {
+            result[key] = try Timing.of(reps: reps) { try forward(.none) }
+            try? FileManager.default.removeItem(atPath: path)
+            print("full width (0, 0) blocks, \(threads) thread(s): \(format(result[key]!.median)) s")
+            continue
+        }
+        // The release basis: N = 32 LoRAs of rank 4 on every block Linear, blended into R = 128 (Docs/LORWEB.md §2.5).
+        let deltas = FluxWeightKeys.adaptedLinears(config).map { spec in
+            (spec.path, LowRankDelta(aCat: Tensor(shape: [spec.inFeatures, 128], data: uniform.array(spec.inFeatures * 128, scale: 0.02)),
+                                     bCat: Tensor(shape: [128, spec.outFeatures], data: uniform.array(128 * spec.outFeatures, scale: 0.02))))
+        }
+        let basis = FluxAdapters(Dictionary(uniqueKeysWithValues: deltas))
+        // Paired reps: each rep times the base and the basis forward back to back (alternating which goes first),
+        // so a neighbour taking the core for a while moves both; the overhead is the median of the per-rep
+        // ratios (runs of 5 sequential reps each had moved it between 5 % and 17 %).
+        try forward(.none)
+        try forward(basis)
+        var plain: [Double] = [], adapted: [Double] = []
+        for rep in 0..<reps {
+            if rep % 2 == 0 {
+                plain.append(try seconds { try forward(.none) })
+                adapted.append(try seconds { try forward(basis) })
+            } else {
+                adapted.append(try seconds { try forward(basis) })
+                plain.append(try seconds { try forward(.none) })
             }
         }
-        result["\(double)\(single)"] = try time(.none)
-        if double + single > 0 {
-            // The release basis: N = 32 LoRAs of rank 4 on every block Linear, blended into R = 128 (Docs/LORWEB.md §2.5).
-            let deltas = FluxWeightKeys.adaptedLinears(config).map { spec in
-                (spec.path, LowRankDelta(aCat: Tensor(shape: [spec.inFeatures, 128], data: uniform.array(spec.inFeatures * 128, scale: 0.02)),
-                                         bCat: Tensor(shape: [128, spec.outFeatures], data: uniform.array(128 * spec.outFeatures, scale: 0.02))))
-            }
-            result["\(double)\(single)+basis"] = try time(FluxAdapters(Dictionary(uniqueKeysWithValues: deltas)))
-        }
+        result[key] = Timing(samples: plain)
+        result[key + "+basis"] = Timing(samples: adapted)
+        result[key + "+basis/base"] = Timing(samples: zip(adapted, plain).map { $0 / $1 })
         try? FileManager.default.removeItem(atPath: path)
-        print("full width (\(double), \(single)) blocks, \(threads) thread(s): \(format(result["\(double)\(single)"]!.median)) s")
+        print("full width (\(double), \(single)) blocks, \(threads) thread(s): \(format(result[key]!.median)) s, " +
+              "basis overhead \(format(100 * (result[key + "+basis/base"]!.median - 1), "%.1f")) %")
     }
     return result
 }
@@ -93,7 +114,7 @@ func fullWidthSection(_ options: Options, threads: [Int], reps: Int, torch: Torc
         }
         for (key, name) in [("10", "double block"), ("01", "single block"), ("00", "embedders + output")] {
             let s = part(swift, key), p = part(reference, key)
-            let basis = key == "00" ? nil : swift[key + "+basis"].map { $0.median / swift[key]!.median - 1 }
+            let basis = key == "00" ? nil : swift[key + "+basis/base"].map { $0.median - 1 }
             rows.append("| \(name) | \(t) | \(format(s, "%.2f")) | \(format(p, "%.2f")) | " +
                         "\(format(s.flatMap { s in p.map { s / $0 } }, "%.2f")) | \(format(basis.map { 100 * $0 }, "%.1f %%")) |")
         }
@@ -123,7 +144,8 @@ func fullWidthSection(_ options: Options, threads: [Int], reps: Int, torch: Torc
     − forward(model with no blocks); PyTorch the same way (diffusers FluxTransformer2DModel, float32,
     eager\(torch.map { ", torch \($0.version)" } ?? "; not run: pass --python")). Basis overhead: the same forward
     with a blended release-size basis (32 LoRAs × rank 4 = rank 128, random) on every block Linear, relative
-    to the model without it (whole forward, so embedders are in the denominator too).
+    to the model without it (whole forward, so embedders are in the denominator too): each rep times the two
+    forwards back to back, and the overhead is the median of the \(reps) per-rep ratios.
 
     | part | threads | Swift (s) | PyTorch (s) | Swift / PyTorch | basis overhead (Swift) |
     |---|---|---|---|---|---|

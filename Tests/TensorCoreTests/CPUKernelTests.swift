@@ -70,6 +70,51 @@ final class CPUKernelTests: XCTestCase {
         }
     }
 
+    /// One input through two layers (a base Linear and a LoRA delta's down projection): `linear(_:_:and:)` under
+    /// every variant and thread count gives the bytes of two separate linears, with the first layer's bias, a
+    /// bf16-resident first layer beside an f32 second (the release's base and delta), a batch dimension, and
+    /// row counts on both sides of the pair path's condition (rows split: at least 2 × threads row tiles).
+    func testLinearPairEqualsTwoSeparateLinearsUnderEveryVariant() throws {
+        var rng = TestRandom(seed: 2005)
+        let cases: [(m: Int, k: Int, n1: Int, n2: Int)] = [
+            (200, 600, 95, 32), (193, 19, 65, 1), (300, 128, 48, 128), (30, 1029, 17, 17), (5, 40, 33, 16), (48, 1, 16, 5),
+        ]
+        for (m, k, n1, n2) in cases {
+            for (withBias, halfFirst) in [(false, false), (true, false), (true, true)] {
+                let lead = m % 2 == 0 ? [2] : []
+                let x = rng.tensor(lead + [m, k])
+                let weight = rng.tensor([n1, k]), bias = withBias ? rng.tensor([n1]) : nil
+                let first: PackedLinear
+                if halfFirst {
+                    let bits = weight.data.map { UInt16(truncatingIfNeeded: $0.bitPattern >> 16) }  // bf16: the top half
+                    let raw = bits.withUnsafeBytes { Array($0) }, biasRaw = bias!.data.withUnsafeBytes { Array($0) }
+                    first = try raw.withUnsafeBytes { w in
+                        try biasRaw.withUnsafeBytes { b in
+                            try PackedLinear(weight: w, dtype: .bf16, shape: [n1, k], bias: b, biasDType: .f32, residency: .stored)
+                        }
+                    }
+                    XCTAssertEqual(first.panelDType, .bf16)
+                } else {
+                    first = PackedLinear(weight: weight, bias: bias)
+                }
+                let second = PackedLinear(weight: rng.tensor([n2, k]))
+                let scalar = CPUBackend(threads: 1, kernel: .scalar)
+                let (expected1, expected2) = (scalar.linear(x, first), scalar.linear(x, second))
+                let (r1, r2) = reference.linear(x, first, and: second)
+                assertBitIdentical(r1, expected1, "reference pair, first, M\(m) K\(k)")
+                assertBitIdentical(r2, expected2, "reference pair, second, M\(m) K\(k)")
+                for kernel in variants {
+                    for threads in [1, 2, 3] {
+                        let (y1, y2) = CPUBackend(threads: threads, kernel: kernel).linear(x, first, and: second)
+                        let what = "\(kernel) pair M\(m) K\(k) N\(n1)+\(n2) bias \(withBias) bf16 \(halfFirst) threads \(threads)"
+                        assertBitIdentical(y1, expected1, what + ": first")
+                        assertBitIdentical(y2, expected2, what + ": second")
+                    }
+                }
+            }
+        }
+    }
+
     func testMatmulAndTransposedUnderEveryVariant() {
         var rng = TestRandom(seed: 2002)
         for (m, k, n) in Self.shapes {

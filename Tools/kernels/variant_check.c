@@ -42,7 +42,8 @@ static int check(int kernel, const char *name, ptrdiff_t m, ptrdiff_t k, ptrdiff
     unsigned short *h = calloc((size_t)count + 1, sizeof(unsigned short));
     float *bias = calloc((size_t)panels * 16, sizeof(float));
     float *c = malloc(sizeof(float) * (size_t)(m * n + 1)), *ref = malloc(sizeof(float) * (size_t)(m * n + 1));
-    float *residual = malloc(sizeof(float) * (size_t)(m * n + 1));
+    float *residual = malloc(sizeof(float) * (size_t)(m * n + 1)), *plain = malloc(sizeof(float) * (size_t)(m * n + 1));
+    float *c2 = malloc(sizeof(float) * (size_t)(m * n + 1));
     for (ptrdiff_t i = 0; i < m * k; i++) a[i] = awkward();
     for (ptrdiff_t i = 0; i < m * n; i++) residual[i] = awkward();
     for (ptrdiff_t j = 0; j < n; j++) {
@@ -64,6 +65,7 @@ static int check(int kernel, const char *name, ptrdiff_t m, ptrdiff_t k, ptrdiff
         for (ptrdiff_t j = 0; j < n; j++) {
             float acc = 0.0f;
             for (ptrdiff_t kk = 0; kk < k; kk++) acc = fmaf(a[i * k + kk], w[(j / 16) * k * 16 + kk * 16 + j % 16], acc);
+            plain[i * n + j] = acc;
             const float out = with_bias ? acc + bias[j] : acc;
             ref[i * n + j] = with_residual ? residual[i * n + j] + out : out;
         }
@@ -83,7 +85,18 @@ static int check(int kernel, const char *name, ptrdiff_t m, ptrdiff_t k, ptrdiff
             }
         failures = 1;
     }
-    free(a); free(w); free(h); free(bias); free(c); free(ref); free(residual);
+    if (!with_residual && m > 0 && n > 0) {
+        // The pair form: the same panels as both outputs, the first with the bias, the second without.
+        memset(c, 0xFF, sizeof(float) * (size_t)(m * n));
+        memset(c2, 0xFF, sizeof(float) * (size_t)(m * n));
+        if (lw_gemm_serial_pair(kernel, 0, m, k, a, k, n, b, panel_type, c, with_bias ? bias : NULL, n, b, panel_type, c2) != 0 ||
+            memcmp(c, ref, sizeof(float) * (size_t)(m * n)) != 0 || memcmp(c2, plain, sizeof(float) * (size_t)(m * n)) != 0) {
+            printf("%s: lw_gemm_serial_pair differs for M%td K%td N%td panels %d bias %d\n", name, m, k, n, panel_type,
+                   with_bias);
+            failures = 1;
+        }
+    }
+    free(a); free(w); free(h); free(bias); free(c); free(ref); free(residual); free(plain); free(c2);
     return failures;
 }
 

@@ -49,6 +49,14 @@ int lw_gemm_serial(int kernel, ptrdiff_t row0, ptrdiff_t row1, ptrdiff_t panel0,
                    ptrdiff_t n, ptrdiff_t k, const float *a, ptrdiff_t lda, const void *b, int panel_type,
                    float *c, ptrdiff_t ldc, const float *bias, const float *residual, ptrdiff_t ldr);
 
+/// Two products of the same A, each packed (mc × kc) block of A used by both: C1[rows, n1] = A · B1 (+ bias1) and
+/// C2[rows, n2] = A · B2, C1 and C2 dense (row strides n1 and n2), every panel of both. Per output the bytes of
+/// two lw_gemm_serial calls (the chains do not depend on which panels share a packed block); what is saved is
+/// one packing pass over A and one call (a LoRA delta's down projection x·A_cat beside the base x·Wᵀ).
+int lw_gemm_serial_pair(int kernel, ptrdiff_t row0, ptrdiff_t row1, ptrdiff_t k, const float *a, ptrdiff_t lda,
+                        ptrdiff_t n1, const void *b1, int panel_type1, float *c1, const float *bias1,
+                        ptrdiff_t n2, const void *b2, int panel_type2, float *c2);
+
 /// Widens count half-precision values (LW_PANEL_BF16 or LW_PANEL_F16) to f32, exactly (subnormals, infinities
 /// and NaN payloads kept, as Numerics.DTypeConversion does). Returns -1 for another panel type.
 int lw_widen(int panel_type, const unsigned short *src, float *dst, ptrdiff_t count);
