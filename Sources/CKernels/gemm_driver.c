@@ -11,6 +11,9 @@
 #include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
+#if defined(__SSE2__)
+#include <xmmintrin.h>
+#endif
 
 #if defined(__clang__)
 #pragma STDC FP_CONTRACT OFF  // with -ffp-contract=off (Package.swift): no a*b+c becomes an FMA behind our back
@@ -74,10 +77,29 @@ int lw_widen(int panel_type, const unsigned short *src, float *dst, ptrdiff_t co
 }
 
 /// One full micro-panel: mr rows interleaved into contiguous stores (one pass, no strided writes). Inlined with
-/// a constant mr so the row loop unrolls: for small N, packing A is a large part of the GEMM.
+/// a constant mr so the row loop unrolls: for small N, packing A is a large part of the GEMM (perf, `mini` at
+/// 1 thread: the scalar loop was 8 % of a step). On x86-64, groups of 4 rows × 4 k move as one 4 × 4 transpose
+/// of SSE registers (baseline x86-64, so every variant's build has it); moves only, so the bits are the source's.
 static inline __attribute__((always_inline)) void pack_full(const float *src, ptrdiff_t lda, ptrdiff_t kb,
                                                             const int mr, float *panel) {
-    for (ptrdiff_t kk = 0; kk < kb; kk++)
+    ptrdiff_t kk = 0;
+#if defined(__SSE2__)
+    for (; kk + 4 <= kb; kk += 4) {
+        int r = 0;
+        for (; r + 4 <= mr; r += 4) {
+            __m128 x0 = _mm_loadu_ps(src + (r + 0) * lda + kk), x1 = _mm_loadu_ps(src + (r + 1) * lda + kk);
+            __m128 x2 = _mm_loadu_ps(src + (r + 2) * lda + kk), x3 = _mm_loadu_ps(src + (r + 3) * lda + kk);
+            _MM_TRANSPOSE4_PS(x0, x1, x2, x3);  // x_j = (row r..r+3)[kk + j]
+            _mm_storeu_ps(panel + (kk + 0) * mr + r, x0);
+            _mm_storeu_ps(panel + (kk + 1) * mr + r, x1);
+            _mm_storeu_ps(panel + (kk + 2) * mr + r, x2);
+            _mm_storeu_ps(panel + (kk + 3) * mr + r, x3);
+        }
+        for (; r < mr; r++)
+            for (int j = 0; j < 4; j++) panel[(kk + j) * mr + r] = src[r * lda + kk + j];
+    }
+#endif
+    for (; kk < kb; kk++)
         for (int r = 0; r < mr; r++) panel[kk * mr + r] = src[r * lda + kk];
 }
 
