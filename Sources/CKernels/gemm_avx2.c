@@ -48,7 +48,8 @@ static void tile_6x16(ptrdiff_t kb, const float *a, const float *b, ptrdiff_t bs
 }
 
 // kc 512, mc 192: the Swift kernel's measured choice for the same 6×16 tile (Docs/TOOLCHAIN.md §2). Prefetching
-// the next B tile: +2-4 % against OpenBLAS's Haswell core, 1 thread (README "Performance", issue 20 part 5).
+// the next B tile: +2-5 % against OpenBLAS's Haswell core, 1 thread, on the 2-core AMD EPYC with AVX-512 (Zen 4)
+// standing in for an AVX2 machine (README "Performance", issue 20 part 5); not measured on an AVX2-only CPU.
 static const lw_variant avx2 = {MR, 1, 512, 192, tile_6x16, tile_6x16, 1};
 
 const lw_variant *lw_variant_avx2(void) { return &avx2; }

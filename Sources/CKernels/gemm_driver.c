@@ -78,7 +78,7 @@ int lw_widen(int panel_type, const unsigned short *src, float *dst, ptrdiff_t co
 
 /// One full micro-panel: mr rows interleaved into contiguous stores (one pass, no strided writes). Inlined with
 /// a constant mr so the row loop unrolls: for small N, packing A is a large part of the GEMM (perf, `mini` at
-/// 1 thread: the scalar loop was 8 % of a step). On x86-64, groups of 4 rows × 4 k move as one 4 × 4 transpose
+/// 1 thread on the 2-core AMD EPYC with AVX-512: the scalar loop was 8 % of a step). On x86-64, groups of 4 rows × 4 k move as one 4 × 4 transpose
 /// of SSE registers (baseline x86-64, so every variant's build has it); moves only, so the bits are the source's.
 static inline __attribute__((always_inline)) void pack_full(const float *src, ptrdiff_t lda, ptrdiff_t kb,
                                                             const int mr, float *panel) {
@@ -125,17 +125,6 @@ static void pack_a(const float *a, ptrdiff_t lda, ptrdiff_t rows, ptrdiff_t kb, 
     }
 }
 
-/// Prefetch into L2 row tile `tile_index`'s share of the next B tile (`panels` panels `panel_bytes` apart, this K
-/// block's `bytes_per_panel` of each), split evenly over the M block's `tiles` row tiles, so the B rows the next
-/// tile needs arrive while this one computes. A prefetch changes no value, only when the lines arrive.
-static inline void prefetch_share(const char *next, ptrdiff_t bytes_per_panel, int panels, ptrdiff_t panel_bytes,
-                                  ptrdiff_t tile_index, ptrdiff_t tiles) {
-    const ptrdiff_t lines = bytes_per_panel / 64, share = (lines + tiles - 1) / tiles, l0 = tile_index * share;
-    const ptrdiff_t l1 = l0 + share < lines ? l0 + share : lines;
-    for (int q = 0; q < panels; q++)
-        for (ptrdiff_t l = l0; l < l1; l++) __builtin_prefetch(next + q * panel_bytes + l * 64, 0, 2);
-}
-
 /// The residual epilogue, on a tile that was just finished (still in L1): c = r + c, one IEEE add per element
 /// with the residual as the left operand, as a separate `add(residual, product)` pass computes it.
 static void add_residual(float *c, ptrdiff_t ldc, const float *r, ptrdiff_t ldr, ptrdiff_t rows, ptrdiff_t cols) {
@@ -153,6 +142,74 @@ typedef struct {
     const float *bias, *residual;
     ptrdiff_t ldr;
 } gemm_output;
+
+/// The scratch one call shares between its outputs: packed A, widened B (half panels only), an edge tile.
+typedef struct {
+    float *packed_a, *widened, *edge;
+} gemm_scratch;
+
+/// Prefetch into L2 row tile `tile_index`'s share of the next B tile (`panels` panels `panel_bytes` apart, this K
+/// block's `bytes_per_panel` of each), split evenly over the M block's `tiles` row tiles, so the B rows the next
+/// tile needs arrive while this one computes. A prefetch changes no value, only when the lines arrive.
+static inline void prefetch_share(const char *next, ptrdiff_t bytes_per_panel, int panels, ptrdiff_t panel_bytes,
+                                  ptrdiff_t tile_index, ptrdiff_t tiles) {
+    const ptrdiff_t lines = bytes_per_panel / 64, share = (lines + tiles - 1) / tiles, l0 = tile_index * share;
+    const ptrdiff_t l1 = l0 + share < lines ? l0 + share : lines;
+    for (int q = 0; q < panels; q++)
+        for (ptrdiff_t l = l0; l < l1; l++) __builtin_prefetch(next + q * panel_bytes + l * 64, 0, 2);
+}
+
+/// One output's panels on one packed block of A (rows ic..<ic + mb, K rows pc..<pc + kb): each chain continues
+/// through C (`first`: from +0.0), and `last` adds the bias, then the residual.
+static void output_block(const lw_variant *v, const gemm_output *out, ptrdiff_t k, ptrdiff_t pc, ptrdiff_t kb,
+                         ptrdiff_t ic, ptrdiff_t mb, int first, int last, const gemm_scratch *scratch) {
+    const int mr = v->rows, half = out->panel_type != LW_PANEL_F32;
+    const ptrdiff_t bstride_packed = k * LW_NR;  // elements between panels in B
+    const ptrdiff_t element = half ? 2 : 4;      // bytes per stored B element
+    const ptrdiff_t tiles = (mb + mr - 1) / mr, ldc = out->ldc;
+    for (ptrdiff_t p = out->panel0; p < out->panel1; p += v->panels) {
+        const int panels_here = out->panel1 - p < v->panels ? (int)(out->panel1 - p) : v->panels;
+        const lw_tile_fn tile = panels_here == v->panels ? v->full : v->single;
+        const ptrdiff_t width = panels_here * LW_NR;
+        const ptrdiff_t cols = out->n - p * LW_NR < width ? out->n - p * LW_NR : width;
+        const float *b_tile = (const float *)out->b + p * bstride_packed + pc * LW_NR;
+        ptrdiff_t bstride = bstride_packed;
+        if (half) {
+            const unsigned short *h = (const unsigned short *)out->b + p * bstride_packed + pc * LW_NR;
+            for (int q = 0; q < panels_here; q++)
+                lw_widen(out->panel_type, h + q * bstride_packed, scratch->widened + q * kb * LW_NR, kb * LW_NR);
+            b_tile = scratch->widened;
+            bstride = kb * LW_NR;
+        }
+        const float *tile_bias = last && out->bias ? out->bias + p * LW_NR : NULL;
+        // The next tile's panels (fewer at the end), when this variant prefetches.
+        const ptrdiff_t after = out->panel1 - (p + v->panels);
+        const int next_panels = v->prefetch_b && after > 0 ? (after < v->panels ? (int)after : v->panels) : 0;
+        const char *next_b =
+            next_panels ? (const char *)out->b + ((p + v->panels) * bstride_packed + pc * LW_NR) * element : NULL;
+        for (ptrdiff_t ir = 0; ir < mb; ir += mr) {
+            const ptrdiff_t rows_here = mb - ir < mr ? mb - ir : mr;
+            if (next_panels)
+                prefetch_share(next_b, kb * LW_NR * element, next_panels, bstride_packed * element, ir / mr, tiles);
+            float *c_tile = out->c + (ic + ir) * ldc + p * LW_NR;
+            const float *a_panel = scratch->packed_a + ir * kb;
+            if (rows_here == mr && cols == width) {
+                tile(kb, a_panel, b_tile, bstride, c_tile, ldc, first, tile_bias);
+            } else {
+                // Edge tile: the same kernel on a private copy, only the real rows × cols copied back.
+                float *edge = scratch->edge;
+                if (!first)
+                    for (ptrdiff_t r = 0; r < rows_here; r++)
+                        memcpy(edge + r * width, c_tile + r * ldc, (size_t)cols * sizeof(float));
+                tile(kb, a_panel, b_tile, bstride, edge, width, first, tile_bias);
+                for (ptrdiff_t r = 0; r < rows_here; r++)
+                    memcpy(c_tile + r * ldc, edge + r * width, (size_t)cols * sizeof(float));
+            }
+            if (last && out->residual)
+                add_residual(c_tile, ldc, out->residual + (ic + ir) * out->ldr + p * LW_NR, out->ldr, rows_here, cols);
+        }
+    }
+}
 
 /// Every output of `outs` from the same A: each (mc × kc) block of A is packed once and used by the panels of
 /// all outputs in turn. Per output column the chain is the one a single-output call computes.
@@ -183,82 +240,31 @@ static int gemm_outputs(const lw_variant *v, ptrdiff_t row0, ptrdiff_t row1, ptr
     const ptrdiff_t edge_count = 12 * 2 * LW_NR;
     size_t bytes = (size_t)(packed_count + widened_count + edge_count) * sizeof(float);
     bytes = (bytes + 63) / 64 * 64;
-    float *scratch = aligned_alloc(64, bytes);
-    if (!scratch) return -1;
-    float *packed_a = scratch, *widened = scratch + packed_count, *edge = widened + widened_count;
-    memset(edge, 0, (size_t)edge_count * sizeof(float));
-    const ptrdiff_t bstride_packed = k * LW_NR;  // elements between panels in B
+    float *memory = aligned_alloc(64, bytes);
+    if (!memory) return -1;
+    const gemm_scratch scratch = {memory, memory + packed_count, memory + packed_count + widened_count};
+    memset(scratch.edge, 0, (size_t)edge_count * sizeof(float));
 
     for (ptrdiff_t pc = 0; pc < k; pc += KC) {
         const ptrdiff_t kb = k - pc < KC ? k - pc : KC;
         const int first = pc == 0, last = pc + kb == k;
         for (ptrdiff_t ic = row0; ic < row1; ic += MC) {
             const ptrdiff_t mb = row1 - ic < MC ? row1 - ic : MC;
-            pack_a(a + ic * lda + pc, lda, mb, kb, mr, packed_a);
-            for (int o = 0; o < count; o++) {
-                const gemm_output *out = &outs[o];
-                const void *b = out->b;
-                const int panel_type = out->panel_type;
-                const ptrdiff_t n = out->n, panel0 = out->panel0, panel1 = out->panel1, ldc = out->ldc;
-                const ptrdiff_t element = panel_type == LW_PANEL_F32 ? 4 : 2;  // bytes per stored B element
-                float *c = out->c;
-                for (ptrdiff_t p = panel0; p < panel1; p += v->panels) {
-                    const int panels_here = panel1 - p < v->panels ? (int)(panel1 - p) : v->panels;
-                    const lw_tile_fn tile = panels_here == v->panels ? v->full : v->single;
-                    const ptrdiff_t width = panels_here * LW_NR;
-                    const ptrdiff_t cols = n - p * LW_NR < width ? n - p * LW_NR : width;
-                    const float *b_tile;
-                    ptrdiff_t bstride;
-                    if (panel_type == LW_PANEL_F32) {
-                        b_tile = (const float *)b + p * bstride_packed + pc * LW_NR;
-                        bstride = bstride_packed;
-                    } else {
-                        const unsigned short *h = (const unsigned short *)b + p * bstride_packed + pc * LW_NR;
-                        for (int q = 0; q < panels_here; q++)
-                            lw_widen(panel_type, h + q * bstride_packed, widened + q * kb * LW_NR, kb * LW_NR);
-                        b_tile = widened;
-                        bstride = kb * LW_NR;
-                    }
-                    const float *tile_bias = last && out->bias ? out->bias + p * LW_NR : NULL;
-                    const int next_panels = v->prefetch_b && p + v->panels < panel1 ?
-                        (panel1 - p - v->panels < v->panels ? (int)(panel1 - p - v->panels) : v->panels) : 0;
-                    const char *next_b = next_panels ?
-                        (const char *)b + (p + v->panels) * bstride_packed * element + pc * LW_NR * element : NULL;
-                    for (ptrdiff_t ir = 0; ir < mb; ir += mr) {
-                        const ptrdiff_t rows_here = mb - ir < mr ? mb - ir : mr;
-                        if (next_b)
-                            prefetch_share(next_b, kb * LW_NR * element, next_panels, bstride_packed * element, ir / mr,
-                                           (mb + mr - 1) / mr);
-                        float *c_tile = c + (ic + ir) * ldc + p * LW_NR;
-                        const float *a_panel = packed_a + ir * kb;
-                        if (rows_here == mr && cols == width) {
-                            tile(kb, a_panel, b_tile, bstride, c_tile, ldc, first, tile_bias);
-                        } else {
-                            // Edge tile: the same kernel on a private copy, only the real rows × cols copied back.
-                            if (!first)
-                                for (ptrdiff_t r = 0; r < rows_here; r++)
-                                    memcpy(edge + r * width, c_tile + r * ldc, (size_t)cols * sizeof(float));
-                            tile(kb, a_panel, b_tile, bstride, edge, width, first, tile_bias);
-                            for (ptrdiff_t r = 0; r < rows_here; r++)
-                                memcpy(c_tile + r * ldc, edge + r * width, (size_t)cols * sizeof(float));
-                        }
-                        if (last && out->residual)
-                            add_residual(c_tile, ldc, out->residual + (ic + ir) * out->ldr + p * LW_NR, out->ldr, rows_here,
-                                         cols);
-                    }
-                }
-            }
+            pack_a(a + ic * lda + pc, lda, mb, kb, mr, scratch.packed_a);
+            for (int o = 0; o < count; o++) output_block(v, &outs[o], k, pc, kb, ic, mb, first, last, &scratch);
         }
     }
-    free(scratch);
+    free(memory);
     return 0;
 }
+
+static int known_panel_type(int panel_type) { return panel_type >= LW_PANEL_F32 && panel_type <= LW_PANEL_F16; }
 
 int lw_gemm_serial(int kernel, ptrdiff_t row0, ptrdiff_t row1, ptrdiff_t panel0, ptrdiff_t panel1,
                    ptrdiff_t n, ptrdiff_t k, const float *a, ptrdiff_t lda, const void *b, int panel_type,
                    float *c, ptrdiff_t ldc, const float *bias, const float *residual, ptrdiff_t ldr) {
     const lw_variant *v = variant(kernel);
-    if (!v || panel_type < LW_PANEL_F32 || panel_type > LW_PANEL_F16) return -1;
+    if (!v || !known_panel_type(panel_type)) return -1;
     if (panel1 <= panel0 || n <= 0) return 0;
     const gemm_output out = {panel0, panel1, n, b, panel_type, c, ldc, bias, residual, ldr};
     return gemm_outputs(v, row0, row1, k, a, lda, &out, 1);
@@ -268,9 +274,7 @@ int lw_gemm_serial_pair(int kernel, ptrdiff_t row0, ptrdiff_t row1, ptrdiff_t k,
                         ptrdiff_t n1, const void *b1, int panel_type1, float *c1, const float *bias1,
                         ptrdiff_t n2, const void *b2, int panel_type2, float *c2) {
     const lw_variant *v = variant(kernel);
-    if (!v || panel_type1 < LW_PANEL_F32 || panel_type1 > LW_PANEL_F16 || panel_type2 < LW_PANEL_F32 ||
-        panel_type2 > LW_PANEL_F16)
-        return -1;
+    if (!v || !known_panel_type(panel_type1) || !known_panel_type(panel_type2)) return -1;
     if (n1 <= 0 || n2 <= 0) return 0;
     const gemm_output outs[2] = {
         {0, (n1 + LW_NR - 1) / LW_NR, n1, b1, panel_type1, c1, n1, bias1, NULL, 0},

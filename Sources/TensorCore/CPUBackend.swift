@@ -58,8 +58,8 @@ public struct CPUBackend: Backend {
         ShapeRules.checkLinear(x, first)
         ShapeRules.checkLinear(x, second)
         let m = x.rowCount, n1 = first.outFeatures, n2 = second.outFeatures, k = first.inFeatures
-        guard mode == .exact, m > 0, n1 > 0, n2 > 0, !second.hasBias,
-              ExactGEMM.sharesRows(kernel: kernel, m: m, threads: threads) else {
+        guard mode == .exact, m > 0, n1 > 0, n2 > 0, !second.hasBias, kernel.cCode != nil,
+              ExactGEMM.splitsRows(kernel: kernel, m: m, threads: threads) else {
             return (linear(x, first), linear(x, second))
         }
         var y1 = [Float](uninitializedCount: m * n1), y2 = [Float](uninitializedCount: m * n2)

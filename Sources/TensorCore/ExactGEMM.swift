@@ -53,7 +53,7 @@ enum ExactGEMM {
         let residualPointer = residual.map { SendableConstPointer($0) }
         let rowBlocks = (m + tileRows - 1) / tileRows
         // Split rows when each worker gets several tiles of rows; otherwise split the 16-column panels.
-        if rowBlocks >= 2 * threads || panelCount < threads {
+        if splitsRows(kernel: kernel, m: m, threads: threads) || panelCount < threads {
             Parallel.forRanges(rowBlocks, threads: threads) { blocks in
                 let rows = blocks.lowerBound * tileRows ..< min(m, blocks.upperBound * tileRows)
                 serial(kernel: kernel, rows: rows, panels: 0..<panelCount, n: n, k: k, a: ap.pointer, lda: lda,
@@ -73,20 +73,23 @@ enum ExactGEMM {
         }
     }
 
-    /// Whether `multiply` would split these rows between workers (or has one worker): the condition for
-    /// `multiplyPair`, whose workers own row ranges of both outputs. Swift's kernel has no pair form.
-    static func sharesRows(kernel: CPUKernel, m: Int, threads: Int) -> Bool {
-        kernel.cCode != nil && (threads == 1 || (m + kernel.tileRows - 1) / kernel.tileRows >= 2 * threads)
+    /// Whether the rows are split between workers: each gets at least two tiles of rows (or one worker takes
+    /// all). `multiply` otherwise splits panels; `multiplyPair`, whose workers own row ranges of both outputs,
+    /// runs only then.
+    static func splitsRows(kernel: CPUKernel, m: Int, threads: Int) -> Bool {
+        threads == 1 || (m + kernel.tileRows - 1) / kernel.tileRows >= 2 * threads
     }
 
     /// Two products of the same A (m × k, row stride lda) on up to `threads` workers by row ranges: C1 = A·B1
     /// (+ bias) and C2 = A·B2, both dense; the bytes of two `multiply` calls, with A packed once per block.
-    /// Only when `sharesRows` is true.
+    /// Only for a C kernel (Swift's has no pair form) and when `splitsRows` is true.
     static func multiplyPair(kernel: CPUKernel, m: Int, k: Int, a: UnsafePointer<Float>, lda: Int,
                              first: (n: Int, panels: GEMMPanels, c: UnsafeMutablePointer<Float>, bias: UnsafePointer<Float>?),
                              second: (n: Int, panels: GEMMPanels, c: UnsafeMutablePointer<Float>), threads: Int) {
-        precondition(sharesRows(kernel: kernel, m: m, threads: threads), "ExactGEMM.multiplyPair: rows too few to share")
-        let code = kernel.cCode!, tileRows = kernel.tileRows
+        guard let code = kernel.cCode, splitsRows(kernel: kernel, m: m, threads: threads) else {
+            preconditionFailure("ExactGEMM.multiplyPair: the \(kernel.rawValue) kernel, \(m) rows, \(threads) threads")
+        }
+        let tileRows = kernel.tileRows
         let ap = SendableConstPointer(a)
         let (b1, t1, c1) = (SendableRawPointer(first.panels.base), first.panels.type, SendablePointer(first.c))
         let (b2, t2, c2) = (SendableRawPointer(second.panels.base), second.panels.type, SendablePointer(second.c))

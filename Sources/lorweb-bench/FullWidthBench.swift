@@ -56,6 +56,7 @@ func measureFullWidth(threads: Int, reps: Int) throws -> [String: Timing] {
                                                     data: isNorm ? [Float](repeating: 1, count: count) : uniform.array(count, scale: 0.02)))
         }
         try SafetensorsWriter.write(tensors, to: path)
+        defer { try? FileManager.default.removeItem(atPath: path) }
         let model = try FluxTransformer(config: config, weights: SafetensorsFile(path: path))
         let rope = model.ropeTables(imgIds: imgIds, txtIds: txtIds, backend: backend)
         func forward(_ adapters: FluxAdapters) throws {
@@ -66,7 +67,6 @@ func measureFullWidth(threads: Int, reps: Int) throws -> [String: Timing] {
         let key = "\(double)\(single)"
         guard double + single > 0 else {
             result[key] = try Timing.of(reps: reps) { try forward(.none) }
-            try? FileManager.default.removeItem(atPath: path)
             print("full width (0, 0) blocks, \(threads) thread(s): \(format(result[key]!.median)) s")
             continue
         }
@@ -78,7 +78,8 @@ func measureFullWidth(threads: Int, reps: Int) throws -> [String: Timing] {
         let basis = FluxAdapters(Dictionary(uniqueKeysWithValues: deltas))
         // Paired reps: each rep times the base and the basis forward back to back (alternating which goes first),
         // so a neighbour taking the core for a while moves both; the overhead is the median of the per-rep
-        // ratios (runs of 5 sequential reps each had moved it between 5 % and 17 %).
+        // ratios (runs of 5 sequential reps each had moved it between 5 % and 17 % on the 2-core AMD EPYC with
+        // AVX-512).
         try forward(.none)
         try forward(basis)
         var plain: [Double] = [], adapted: [Double] = []
@@ -92,9 +93,7 @@ func measureFullWidth(threads: Int, reps: Int) throws -> [String: Timing] {
             }
         }
         result[key] = Timing(samples: plain)
-        result[key + "+basis"] = Timing(samples: adapted)
         result[key + "+basis/base"] = Timing(samples: zip(adapted, plain).map { $0 / $1 })
-        try? FileManager.default.removeItem(atPath: path)
         print("full width (\(double), \(single)) blocks, \(threads) thread(s): \(format(result[key]!.median)) s, " +
               "basis overhead \(format(100 * (result[key + "+basis/base"]!.median - 1), "%.1f")) %")
     }
